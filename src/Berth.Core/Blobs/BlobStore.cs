@@ -1,0 +1,58 @@
+using Berth.Core.Digests;
+using Berth.Core.Names;
+using Berth.Core.Storage;
+
+namespace Berth.Core.Blobs;
+
+/// <summary>
+/// Content-addressed blobs and their links into repositories. A blob is visible in a repository only through its
+/// <c>_layers</c> link (or, for manifests, its revision link), exactly as in registry:2.
+/// </summary>
+public sealed class BlobStore(IStorageDriver driver)
+{
+    /// <summary>The blob's size when it is linked into the repository and its data exists; otherwise null.</summary>
+    public async Task<BlobDescriptor?> StatAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
+    {
+        if (!await IsLinkedAsync(repository, digest, cancellationToken))
+        {
+            return null;
+        }
+
+        return await StatDataAsync(digest, cancellationToken);
+    }
+
+    /// <summary>The blob's size when its data exists anywhere in the store, linked or not.</summary>
+    public async Task<BlobDescriptor?> StatDataAsync(Digest digest, CancellationToken cancellationToken = default)
+    {
+        var entry = await driver.StatAsync(RegistryPaths.BlobData(digest), cancellationToken);
+        return entry is { IsDirectory: false } ? new BlobDescriptor(digest, entry.Size) : null;
+    }
+
+    public Task<Stream?> OpenReadAsync(Digest digest, CancellationToken cancellationToken = default) =>
+        driver.OpenReadAsync(RegistryPaths.BlobData(digest), cancellationToken);
+
+    public Task<Uri?> GetRedirectUrlAsync(Digest digest, CancellationToken cancellationToken = default) =>
+        driver.GetRedirectUrlAsync(RegistryPaths.BlobData(digest), cancellationToken);
+
+    /// <summary>Links an existing blob into a repository; the one place a layer link is written.</summary>
+    public Task LinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
+        LinkFile.WriteAsync(driver, RegistryPaths.LayerLink(repository, digest), digest, cancellationToken);
+
+    /// <summary>Removes the repository's link; the data stays for garbage collection, as in registry:2.</summary>
+    public async Task<bool> UnlinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
+    {
+        if (!await IsLayerLinkedAsync(repository, digest, cancellationToken))
+        {
+            return false;
+        }
+
+        return await driver.DeleteAsync(StoragePath.Parent(RegistryPaths.LayerLink(repository, digest)), cancellationToken);
+    }
+
+    private async Task<bool> IsLinkedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
+        await IsLayerLinkedAsync(repository, digest, cancellationToken) ||
+        await LinkFile.PointsToAsync(driver, RegistryPaths.ManifestRevisionLink(repository, digest), digest, cancellationToken);
+
+    private Task<bool> IsLayerLinkedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
+        LinkFile.PointsToAsync(driver, RegistryPaths.LayerLink(repository, digest), digest, cancellationToken);
+}

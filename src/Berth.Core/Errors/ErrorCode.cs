@@ -1,0 +1,24 @@
+namespace Berth.Core.Errors;
+
+/// <summary>The distribution-spec error codes, with the HTTP status registry:2 pairs with each.</summary>
+public enum ErrorCode
+{
+    BlobUnknown,
+    BlobUploadInvalid,
+    BlobUploadUnknown,
+    DigestInvalid,
+    ManifestBlobUnknown,
+    ManifestInvalid,
+    ManifestUnknown,
+    NameInvalid,
+    NameUnknown,
+    SizeInvalid,
+    TagInvalid,
+    Unauthorized,
+    Denied,
+    Unsupported,
+    TooManyRequests,
+    RangeInvalid,
+    PaginationNumberInvalid,
+    Unavailable,
+}

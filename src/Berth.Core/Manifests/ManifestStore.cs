@@ -1,0 +1,145 @@
+using Berth.Core.Blobs;
+using Berth.Core.Digests;
+using Berth.Core.Errors;
+using Berth.Core.Names;
+using Berth.Core.Storage;
+using Berth.Core.Tags;
+
+namespace Berth.Core.Manifests;
+
+/// <summary>
+/// Manifests stored as registry:2 stores them: the bytes as a blob, a revision link in the repository, tag links and,
+/// for manifests with a subject, a referrer link.
+/// </summary>
+public sealed class ManifestStore(IStorageDriver driver, BlobStore blobs, TagStore tags)
+{
+    /// <summary>distribution-spec: registries SHOULD accept manifests of at least 4 MiB.</summary>
+    public const int MaxManifestBytes = 4 * 1024 * 1024;
+
+    public async Task<Digest?> ResolveAsync(RepositoryName repository, string reference, CancellationToken cancellationToken = default)
+    {
+        if (Digest.TryParse(reference, out var digest))
+        {
+            return await IsRevisionAsync(repository, digest, cancellationToken) ? digest : null;
+        }
+
+        return await tags.ResolveAsync(repository, reference, cancellationToken);
+    }
+
+    public Task<bool> IsRevisionAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
+        LinkFile.PointsToAsync(driver, RegistryPaths.ManifestRevisionLink(repository, digest), digest, cancellationToken);
+
+    /// <summary>The manifest when <paramref name="digest"/> is a revision of the repository; otherwise null.</summary>
+    public async Task<StoredManifest?> GetAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
+    {
+        if (!await IsRevisionAsync(repository, digest, cancellationToken))
+        {
+            return null;
+        }
+
+        return await ReadAsync(digest, cancellationToken);
+    }
+
+    /// <summary>The manifest bytes by digest alone, for callers that already checked the repository link.</summary>
+    public async Task<StoredManifest?> ReadAsync(Digest digest, CancellationToken cancellationToken = default)
+    {
+        var content = await driver.GetContentAsync(RegistryPaths.BlobData(digest), cancellationToken);
+        return content is null ? null : new StoredManifest(digest, content, ManifestMediaType.Detect(content));
+    }
+
+    /// <summary>
+    /// Validates and stores a manifest. <paramref name="tag"/> is set for a PUT by tag,
+    /// <paramref name="expectedDigest"/> for a PUT by digest.
+    /// </summary>
+    public async Task<ManifestPutOutcome> PutAsync(
+        RepositoryName repository,
+        string? tag,
+        Digest? expectedDigest,
+        ReadOnlyMemory<byte> content,
+        string? contentType,
+        CancellationToken cancellationToken = default)
+    {
+        var digest = Digest.Compute(expectedDigest?.Algorithm ?? DigestAlgorithm.Sha256, content.Span);
+        if (expectedDigest is not null && !expectedDigest.Equals(digest))
+        {
+            return ManifestPutOutcome.Failed(new RegistryError(
+                ErrorCode.DigestInvalid, $"manifest digest {digest} does not match the digest {expectedDigest} in the URL", DigestDetail(digest.Value)));
+        }
+
+        var (manifest, error) = ManifestParser.Parse(content, contentType);
+        if (error is not null)
+        {
+            return ManifestPutOutcome.Failed(error);
+        }
+
+        if (await FindMissingReferenceAsync(repository, manifest!, cancellationToken) is { } missing)
+        {
+            return ManifestPutOutcome.Failed(missing);
+        }
+
+        if (await blobs.StatDataAsync(digest, cancellationToken) is null)
+        {
+            await driver.PutContentAsync(RegistryPaths.BlobData(digest), content, cancellationToken);
+        }
+
+        await LinkFile.WriteAsync(driver, RegistryPaths.ManifestRevisionLink(repository, digest), digest, cancellationToken);
+        if (manifest!.Subject is { } subject)
+        {
+            await LinkFile.WriteAsync(driver, RegistryPaths.ReferrerLink(repository, subject.Digest, digest), digest, cancellationToken);
+        }
+
+        if (tag is not null)
+        {
+            await tags.TagAsync(repository, tag, digest, cancellationToken);
+        }
+
+        return ManifestPutOutcome.Stored(digest, manifest);
+    }
+
+    /// <summary>Deletes a revision, every tag that points to it and its referrer link; false when it was not there.</summary>
+    public async Task<bool> DeleteAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
+    {
+        var stored = await GetAsync(repository, digest, cancellationToken);
+        if (stored is null)
+        {
+            return false;
+        }
+
+        foreach (var tag in await tags.FindAsync(repository, digest, cancellationToken))
+        {
+            await tags.DeleteAsync(repository, tag, cancellationToken);
+        }
+
+        if (ManifestParser.Parse(stored.Content, stored.MediaType).Manifest?.Subject is { } subject)
+        {
+            await driver.DeleteAsync(StoragePath.Parent(RegistryPaths.ReferrerLink(repository, subject.Digest, digest)), cancellationToken);
+        }
+
+        return await driver.DeleteAsync(RegistryPaths.ManifestRevision(repository, digest), cancellationToken);
+    }
+
+    private static Dictionary<string, string> DigestDetail(string digest) => new(StringComparer.Ordinal) { ["digest"] = digest };
+
+    private async Task<RegistryError?> FindMissingReferenceAsync(RepositoryName repository, ParsedManifest manifest, CancellationToken cancellationToken)
+    {
+        // distribution-spec: the subject is the one reference that may be missing ("the registry MUST NOT reject
+        // a manifest because its subject does not exist").
+        foreach (var blob in manifest.BlobReferences)
+        {
+            if (await blobs.StatAsync(repository, blob, cancellationToken) is null)
+            {
+                return new RegistryError(ErrorCode.ManifestBlobUnknown, $"blob {blob} referenced by the manifest is not in repository {repository}", DigestDetail(blob.Value));
+            }
+        }
+
+        foreach (var child in manifest.Manifests)
+        {
+            if (!await IsRevisionAsync(repository, child.Digest, cancellationToken))
+            {
+                return new RegistryError(ErrorCode.ManifestBlobUnknown, $"manifest {child.Digest} referenced by the index is not in repository {repository}", DigestDetail(child.Digest.Value));
+            }
+        }
+
+        return null;
+    }
+}

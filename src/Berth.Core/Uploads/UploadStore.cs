@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Berth.Core.Blobs;
+using Berth.Core.Digests;
+using Berth.Core.Names;
+using Berth.Core.Storage;
+
+namespace Berth.Core.Uploads;
+
+/// <summary>
+/// Blob upload sessions, kept in storage as registry:2 keeps them (<c>_uploads/&lt;id&gt;/data</c> and
+/// <c>startedat</c>), so a session survives a restart and can continue on another instance. Bytes reach the blob
+/// store only by a move after their digest is verified.
+/// </summary>
+public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, UploadHashStates hashStates, TimeProvider time)
+{
+    public async Task<UploadStatus> StartAsync(RepositoryName repository, CancellationToken cancellationToken = default)
+    {
+        var id = UploadId.New();
+        var startedAt = time.GetUtcNow();
+        await driver.PutContentAsync(
+            RegistryPaths.UploadStartedAt(repository, id),
+            Encoding.ASCII.GetBytes(startedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)),
+            cancellationToken);
+        await using (var writer = await driver.OpenWriterAsync(RegistryPaths.UploadData(repository, id), append: false, cancellationToken))
+        {
+            await writer.CommitAsync(cancellationToken);
+        }
+
+        return new UploadStatus(id, 0, startedAt);
+    }
+
+    public async Task<UploadStatus?> GetAsync(RepositoryName repository, string id, CancellationToken cancellationToken = default)
+    {
+        var startedAt = await driver.GetContentAsync(RegistryPaths.UploadStartedAt(repository, id), cancellationToken);
+        if (startedAt is null)
+        {
+            return null;
+        }
+
+        var data = await driver.StatAsync(RegistryPaths.UploadData(repository, id), cancellationToken);
+        _ = DateTimeOffset.TryParse(Encoding.ASCII.GetString(startedAt), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var started);
+        return new UploadStatus(id, data?.Size ?? 0, started);
+    }
+
+    /// <summary>
+    /// Appends a chunk. <paramref name="rangeStart"/> comes from Content-Range and must equal the bytes received so
+    /// far; <paramref name="expectedLength"/> from Content-Length or Content-Range.
+    /// </summary>
+    public async Task<AppendOutcome> AppendAsync(
+        RepositoryName repository, string id, Stream body, long? rangeStart, long? expectedLength, CancellationToken cancellationToken = default)
+    {
+        var status = await GetAsync(repository, id, cancellationToken);
+        if (status is null)
+        {
+            return new AppendOutcome(AppendResult.UploadUnknown, 0);
+        }
+
+        if (rangeStart is { } start && start != status.Size)
+        {
+            return new AppendOutcome(AppendResult.RangeMismatch, status.Size);
+        }
+
+        var (size, copied) = await WriteAsync(repository, id, body, append: true, cancellationToken);
+        return expectedLength is { } length && copied != length
+            ? new AppendOutcome(AppendResult.LengthMismatch, size)
+            : new AppendOutcome(AppendResult.Appended, size);
+    }
+
+    /// <summary>Verifies the session's bytes against <paramref name="expected"/>, then makes them the blob.</summary>
+    public async Task<CompleteOutcome> CompleteAsync(RepositoryName repository, string id, Digest expected, CancellationToken cancellationToken = default)
+    {
+        var status = await GetAsync(repository, id, cancellationToken);
+        if (status is null)
+        {
+            return new CompleteOutcome(CompleteResult.UploadUnknown);
+        }
+
+        var actual = await DigestOfAsync(repository, id, expected.Algorithm, status.Size, cancellationToken);
+        if (!actual.Equals(expected))
+        {
+            return new CompleteOutcome(CompleteResult.DigestMismatch, Size: status.Size);
+        }
+
+        var blob = await CommitAsync(repository, id, expected, status.Size, cancellationToken);
+        await CancelAsync(repository, id, cancellationToken);
+        return new CompleteOutcome(CompleteResult.Committed, blob, status.Size);
+    }
+
+    /// <summary>A whole blob in one request (POST ?digest= with a body): no session survives it either way.</summary>
+    public async Task<CompleteOutcome> PutMonolithicAsync(
+        RepositoryName repository, Digest expected, Stream body, long? expectedLength, CancellationToken cancellationToken = default)
+    {
+        var id = UploadId.New();
+        try
+        {
+            var (size, _) = await WriteAsync(repository, id, body, append: false, cancellationToken);
+            if (expectedLength is { } length && size != length)
+            {
+                return new CompleteOutcome(CompleteResult.LengthMismatch, Size: size);
+            }
+
+            var actual = await DigestOfAsync(repository, id, expected.Algorithm, size, cancellationToken);
+            if (!actual.Equals(expected))
+            {
+                return new CompleteOutcome(CompleteResult.DigestMismatch, Size: size);
+            }
+
+            return new CompleteOutcome(CompleteResult.Committed, await CommitAsync(repository, id, expected, size, cancellationToken), size);
+        }
+        finally
+        {
+            await CancelAsync(repository, id, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Links a blob another repository already has (POST ?mount=&amp;from=); null when it cannot.</summary>
+    public async Task<BlobDescriptor?> MountAsync(RepositoryName repository, RepositoryName from, Digest digest, CancellationToken cancellationToken = default)
+    {
+        var source = await blobs.StatAsync(from, digest, cancellationToken);
+        if (source is null)
+        {
+            return null;
+        }
+
+        await blobs.LinkAsync(repository, digest, cancellationToken);
+        return source;
+    }
+
+    public async Task<bool> CancelAsync(RepositoryName repository, string id, CancellationToken cancellationToken = default)
+    {
+        hashStates.Forget(id);
+        return await driver.DeleteAsync(RegistryPaths.Upload(repository, id), cancellationToken);
+    }
+
+    private async Task<(long Size, long Copied)> WriteAsync(RepositoryName repository, string id, Stream body, bool append, CancellationToken cancellationToken)
+    {
+        await using var writer = await driver.OpenWriterAsync(RegistryPaths.UploadData(repository, id), append, cancellationToken);
+        var hash = hashStates.Take(id, writer.Size);
+        try
+        {
+            var copied = await BodyCopier.CopyAsync(body, writer, hash, cancellationToken);
+            await writer.CommitAsync(cancellationToken);
+            if (hash is not null)
+            {
+                hashStates.Return(id, hash, writer.Size);
+                hash = null;
+            }
+
+            return (writer.Size, copied);
+        }
+        finally
+        {
+            hash?.Dispose();
+        }
+    }
+
+    private async Task<Digest> DigestOfAsync(RepositoryName repository, string id, DigestAlgorithm algorithm, long size, CancellationToken cancellationToken)
+    {
+        var running = algorithm == DigestAlgorithm.Sha256 ? hashStates.Take(id, size) : null;
+        if (running is not null)
+        {
+            using (running)
+            {
+                return Digest.FromHash(algorithm, running.GetHashAndReset());
+            }
+        }
+
+        // The running hash was lost (restart, another instance, sha512): hash the stored bytes instead.
+        await using var stream = await driver.OpenReadAsync(RegistryPaths.UploadData(repository, id), cancellationToken)
+            ?? throw new InvalidOperationException($"upload {id} has no data");
+        using var hash = algorithm.CreateHash();
+        return Digest.FromHash(algorithm, await BodyCopier.HashAsync(stream, hash, cancellationToken));
+    }
+
+    private async Task<BlobDescriptor> CommitAsync(RepositoryName repository, string id, Digest digest, long size, CancellationToken cancellationToken)
+    {
+        // Content-addressed: when the blob already exists, its bytes are these bytes, so the move can be skipped.
+        if (await blobs.StatDataAsync(digest, cancellationToken) is null)
+        {
+            await driver.MoveAsync(RegistryPaths.UploadData(repository, id), RegistryPaths.BlobData(digest), cancellationToken);
+        }
+
+        await blobs.LinkAsync(repository, digest, cancellationToken);
+        return new BlobDescriptor(digest, size);
+    }
+}

@@ -1,0 +1,75 @@
+using Berth.Core.Digests;
+using Berth.Core.Names;
+using Berth.Server.Errors;
+using Berth.Server.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace Berth.Server.Endpoints;
+
+internal static class BlobEndpoints
+{
+    private const string OctetStream = "application/octet-stream";
+
+    public static async Task<IResult> GetAsync(HttpContext context, RegistryServices registry, RepositoryName name, string reference)
+    {
+        if (!Digest.TryParse(reference, out var digest))
+        {
+            return Problems.DigestInvalid(reference);
+        }
+
+        var cancellationToken = context.RequestAborted;
+        var blob = await registry.Blobs.StatAsync(name, digest, cancellationToken);
+        if (blob is null)
+        {
+            return Problems.BlobUnknown(digest.Value);
+        }
+
+        var headers = context.Response.Headers;
+        headers[RegistryHeaders.ContentDigest] = digest.Value;
+
+        // Content-addressed bytes never change, so clients and proxies may keep them.
+        headers.CacheControl = "max-age=31536000";
+        var etag = new EntityTagHeaderValue($"\"{digest.Value}\"");
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            // distribution#3574: HEAD is answered here, never redirected, so clients learn the size from us.
+            headers.ETag = etag.ToString();
+            headers.AcceptRanges = "bytes";
+            context.Response.ContentLength = blob.Size;
+            context.Response.ContentType = OctetStream;
+            return Results.Empty;
+        }
+
+        if (!registry.Configuration.Storage.RedirectDisabled &&
+            await registry.Blobs.GetRedirectUrlAsync(digest, cancellationToken) is { } redirect)
+        {
+            return TypedResults.Redirect(redirect.AbsoluteUri, permanent: false, preserveMethod: true);
+        }
+
+        var stream = await registry.Blobs.OpenReadAsync(digest, cancellationToken);
+        if (stream is null)
+        {
+            return Problems.BlobUnknown(digest.Value);
+        }
+
+        return TypedResults.Stream(stream, OctetStream, entityTag: etag, enableRangeProcessing: true);
+    }
+
+    public static async Task<IResult> DeleteAsync(RegistryServices registry, RepositoryName name, string reference, CancellationToken cancellationToken)
+    {
+        if (!Digest.TryParse(reference, out var digest))
+        {
+            return Problems.DigestInvalid(reference);
+        }
+
+        if (!registry.Configuration.Storage.DeleteEnabled)
+        {
+            return Problems.DeleteDisabled();
+        }
+
+        return await registry.Blobs.UnlinkAsync(name, digest, cancellationToken)
+            ? Results.Accepted()
+            : Problems.BlobUnknown(digest.Value);
+    }
+}

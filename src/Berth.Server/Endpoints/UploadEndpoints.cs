@@ -1,0 +1,210 @@
+using System.Globalization;
+using Berth.Core.Digests;
+using Berth.Core.Errors;
+using Berth.Core.Names;
+using Berth.Core.Uploads;
+using Berth.Server.Errors;
+using Berth.Server.Hosting;
+using Berth.Server.Routing;
+using Microsoft.AspNetCore.Http;
+
+namespace Berth.Server.Endpoints;
+
+internal static class UploadEndpoints
+{
+    public static async Task<IResult> StartAsync(HttpContext context, RegistryServices registry, RepositoryName name)
+    {
+        var query = context.Request.Query;
+        var cancellationToken = context.RequestAborted;
+
+        if (query.TryGetValue("mount", out var mount))
+        {
+            if (!Digest.TryParse(mount, out var mountDigest))
+            {
+                return Problems.DigestInvalid(mount);
+            }
+
+            // distribution-spec: when the blob cannot be mounted the registry falls back to a regular upload session.
+            if (RepositoryName.TryParse(query["from"], out var from) &&
+                await registry.Uploads.MountAsync(name, from, mountDigest, cancellationToken) is { } mounted)
+            {
+                return BlobCreated(context, registry, name, mounted.Digest);
+            }
+        }
+        else if (query.TryGetValue("digest", out var digestText))
+        {
+            if (!Digest.TryParse(digestText, out var digest))
+            {
+                return Problems.DigestInvalid(digestText);
+            }
+
+            var outcome = await registry.Uploads.PutMonolithicAsync(name, digest, context.Request.Body, context.Request.ContentLength, cancellationToken);
+            return CompletionResult(context, registry, name, digest, outcome);
+        }
+
+        var status = await registry.Uploads.StartAsync(name, cancellationToken);
+        SetSessionHeaders(context, registry, name, status.Id, 0);
+        return Results.StatusCode(StatusCodes.Status202Accepted);
+    }
+
+    public static async Task<IResult> StatusAsync(HttpContext context, RegistryServices registry, RepositoryName name, string id)
+    {
+        var status = UploadId.IsValid(id) ? await registry.Uploads.GetAsync(name, id, context.RequestAborted) : null;
+        if (status is null)
+        {
+            return Problems.UploadUnknown(id);
+        }
+
+        SetSessionHeaders(context, registry, name, id, status.Size);
+        return Results.NoContent();
+    }
+
+    public static async Task<IResult> PatchAsync(HttpContext context, RegistryServices registry, RepositoryName name, string id)
+    {
+        if (!UploadId.IsValid(id))
+        {
+            return Problems.UploadUnknown(id);
+        }
+
+        var (appended, error) = await AppendBodyAsync(context, registry, name, id);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        SetSessionHeaders(context, registry, name, id, appended!.Size);
+        return Results.StatusCode(StatusCodes.Status202Accepted);
+    }
+
+    public static async Task<IResult> CompleteAsync(HttpContext context, RegistryServices registry, RepositoryName name, string id)
+    {
+        if (!UploadId.IsValid(id))
+        {
+            return Problems.UploadUnknown(id);
+        }
+
+        var digestText = context.Request.Query["digest"];
+        if (!Digest.TryParse(digestText, out var digest))
+        {
+            return Problems.DigestInvalid(digestText);
+        }
+
+        if (HasBody(context.Request))
+        {
+            var (_, error) = await AppendBodyAsync(context, registry, name, id);
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+
+        var outcome = await registry.Uploads.CompleteAsync(name, id, digest, context.RequestAborted);
+        return CompletionResult(context, registry, name, digest, outcome);
+    }
+
+    public static async Task<IResult> CancelAsync(HttpContext context, RegistryServices registry, RepositoryName name, string id)
+    {
+        if (!UploadId.IsValid(id) || await registry.Uploads.GetAsync(name, id, context.RequestAborted) is null)
+        {
+            return Problems.UploadUnknown(id);
+        }
+
+        await registry.Uploads.CancelAsync(name, id, context.RequestAborted);
+        return Results.NoContent();
+    }
+
+    private static async Task<(AppendOutcome? Outcome, IResult? Error)> AppendBodyAsync(HttpContext context, RegistryServices registry, RepositoryName name, string id)
+    {
+        var request = context.Request;
+        long? rangeStart = null;
+        long? expectedLength = request.ContentLength;
+        var contentRange = request.Headers.ContentRange.ToString();
+        if (contentRange.Length > 0)
+        {
+            if (!TryParseContentRange(contentRange, out var start, out var end))
+            {
+                return (null, Problems.Of(ErrorCode.RangeInvalid, $"invalid Content-Range '{contentRange}': expected <start>-<end>"));
+            }
+
+            if (expectedLength is { } length && length != end - start + 1)
+            {
+                return (null, Problems.Of(ErrorCode.SizeInvalid, $"Content-Length {length} does not match Content-Range {contentRange}"));
+            }
+
+            rangeStart = start;
+            expectedLength = end - start + 1;
+        }
+
+        var outcome = await registry.Uploads.AppendAsync(name, id, request.Body, rangeStart, expectedLength, context.RequestAborted);
+        switch (outcome.Result)
+        {
+            case AppendResult.UploadUnknown:
+                return (null, Problems.UploadUnknown(id));
+            case AppendResult.RangeMismatch:
+                // distribution-spec: "a 416 MUST be returned if a chunk is uploaded out of order"; the Range header
+                // tells the client where to resume.
+                SetSessionHeaders(context, registry, name, id, outcome.Size);
+                return (null, Problems.Of(ErrorCode.RangeInvalid, $"chunk does not start at the end of the upload: {outcome.Size} bytes received so far"));
+            case AppendResult.LengthMismatch:
+                SetSessionHeaders(context, registry, name, id, outcome.Size);
+                return (null, Problems.Of(ErrorCode.SizeInvalid, "the body was not as long as Content-Length or Content-Range said"));
+            default:
+                return (outcome, null);
+        }
+    }
+
+    private static IResult CompletionResult(HttpContext context, RegistryServices registry, RepositoryName name, Digest digest, CompleteOutcome outcome) =>
+        outcome.Result switch
+        {
+            CompleteResult.Committed => BlobCreated(context, registry, name, digest),
+            CompleteResult.UploadUnknown => Problems.UploadUnknown(context.Request.Path),
+            CompleteResult.LengthMismatch => Problems.Of(ErrorCode.SizeInvalid, $"received {outcome.Size} bytes, which is not the Content-Length the request announced"),
+            _ => Problems.Of(new RegistryError(ErrorCode.DigestInvalid, $"the uploaded content ({outcome.Size} bytes) does not match digest {digest}", new Dictionary<string, string> { ["digest"] = digest.Value })),
+        };
+
+    private static IResult BlobCreated(HttpContext context, RegistryServices registry, RepositoryName name, Digest digest)
+    {
+        var headers = context.Response.Headers;
+        headers.Location = RegistryUrls.Absolute(context, registry.Configuration.Http, RegistryUrls.Blob(name.Value, digest.Value));
+        headers[RegistryHeaders.ContentDigest] = digest.Value;
+        context.Response.ContentLength = 0;
+        return Results.StatusCode(StatusCodes.Status201Created);
+    }
+
+    private static void SetSessionHeaders(HttpContext context, RegistryServices registry, RepositoryName name, string id, long size)
+    {
+        var headers = context.Response.Headers;
+        headers.Location = RegistryUrls.Absolute(context, registry.Configuration.Http, RegistryUrls.Upload(name.Value, id));
+        headers[RegistryHeaders.UploadUuid] = id;
+
+        // registry:2 reports an empty upload as "0-0" too; clients read the end as the last byte received.
+        headers.Range = $"0-{Math.Max(size - 1, 0)}";
+        context.Response.ContentLength = 0;
+    }
+
+    private static bool HasBody(HttpRequest request) =>
+        request.ContentLength > 0 || request.ContentLength is null && request.Headers.TransferEncoding.ToString().Contains("chunked", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>registry:2 sends "start-end"; some clients prefix "bytes " or add "/total".</summary>
+    private static bool TryParseContentRange(string text, out long start, out long end)
+    {
+        start = end = 0;
+        var span = text.AsSpan().Trim();
+        if (span.StartsWith("bytes", StringComparison.OrdinalIgnoreCase))
+        {
+            span = span[5..].TrimStart(' ').TrimStart('=');
+        }
+
+        var slash = span.IndexOf('/');
+        if (slash >= 0)
+        {
+            span = span[..slash];
+        }
+
+        var dash = span.IndexOf('-');
+        return dash > 0 &&
+            long.TryParse(span[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out start) &&
+            long.TryParse(span[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out end) &&
+            end >= start;
+    }
+}

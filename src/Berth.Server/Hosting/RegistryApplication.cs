@@ -1,0 +1,61 @@
+using Berth.Core.Configuration;
+using Berth.Core.Storage;
+using Berth.Server.Endpoints;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Server.Hosting;
+
+/// <summary>Builds the registry web application around a configuration and one storage driver.</summary>
+public static class RegistryApplication
+{
+    /// <summary>
+    /// Creates the application. <paramref name="urls"/> overrides <c>http.addr</c> (tests bind 127.0.0.1:0).
+    /// </summary>
+    public static WebApplication Build(RegistryConfiguration configuration, IStorageDriver driver, string? urls = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        RegistryLogging.Configure(builder.Logging, configuration.Log);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+
+            // Manifests and API calls are small; upload routes lift this per request (RegistryDispatcher).
+            kestrel.Limits.MaxRequestBodySize = 32 * 1024 * 1024;
+        });
+        if (urls is not null)
+        {
+            builder.WebHost.UseUrls(urls);
+        }
+        else
+        {
+            if (!ListenAddress.TryParse(configuration.Http.Addr, out var address))
+            {
+                throw new ConfigurationException($"http.addr (REGISTRY_HTTP_ADDR): '{configuration.Http.Addr}' is not a listen address");
+            }
+
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address.Address, address.Port));
+        }
+
+        builder.Services.AddSingleton(new RegistryServices(configuration, driver));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseMiddleware<RegistryMiddleware>();
+        app.MapRegistry();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapRegistry(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.Map("/v2", (HttpContext context, RegistryServices registry) => RegistryDispatcher.HandleAsync(context, registry, string.Empty));
+        endpoints.Map("/v2/{**path}", (HttpContext context, RegistryServices registry, string? path) => RegistryDispatcher.HandleAsync(context, registry, path));
+        return endpoints;
+    }
+}

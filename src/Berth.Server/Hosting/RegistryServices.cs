@@ -1,0 +1,45 @@
+using Berth.Core.Blobs;
+using Berth.Core.Configuration;
+using Berth.Core.Manifests;
+using Berth.Core.Repositories;
+using Berth.Core.Storage;
+using Berth.Core.Tags;
+using Berth.Core.Uploads;
+
+namespace Berth.Server.Hosting;
+
+/// <summary>Everything a registry handler needs, built once per process around one storage driver.</summary>
+public sealed class RegistryServices
+{
+    public RegistryServices(RegistryConfiguration configuration, IStorageDriver driver, TimeProvider? time = null)
+    {
+        Configuration = configuration;
+        Driver = driver;
+        Blobs = new BlobStore(driver);
+        Tags = new TagStore(driver);
+        var hashStates = new UploadHashStates();
+        Uploads = new UploadStore(driver, Blobs, hashStates, time ?? TimeProvider.System);
+        Manifests = new ManifestStore(driver, Blobs, Tags);
+        Referrers = new ReferrerStore(driver, Manifests);
+        Catalog = new RepositoryCatalog(driver);
+        UploadPurger = new UploadPurger(driver, Catalog, hashStates, time ?? TimeProvider.System);
+    }
+
+    public UploadPurger UploadPurger { get; }
+
+    public RegistryConfiguration Configuration { get; }
+
+    public IStorageDriver Driver { get; }
+
+    public BlobStore Blobs { get; }
+
+    public TagStore Tags { get; }
+
+    public UploadStore Uploads { get; }
+
+    public ManifestStore Manifests { get; }
+
+    public ReferrerStore Referrers { get; }
+
+    public RepositoryCatalog Catalog { get; }
+}

@@ -1,0 +1,52 @@
+using System.Reflection;
+using Berth.Core.Configuration;
+
+namespace Berth.Cli;
+
+/// <summary>registry:2's verbs (<c>serve</c>, <c>--version</c>) plus <c>config check</c>.</summary>
+internal static class BerthCommandLine
+{
+    private const string Usage = """
+        Usage:
+          berth serve [config.yml]         run the registry (default: :5000, images under /var/lib/registry)
+          berth config check [config.yml]  print the effective configuration, or its errors
+          berth --version                  print the version
+
+        The configuration file may also be named by REGISTRY_CONFIGURATION_PATH; REGISTRY_* variables override it.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            return args switch
+            {
+                ["--version" or "-v" or "version"] => PrintVersion(output),
+                ["serve", .. var rest] when rest.Length <= 1 => await ServeCommand.RunAsync(rest.FirstOrDefault(), error),
+                ["config", "check", .. var rest] when rest.Length <= 1 => await ConfigCheckCommand.RunAsync(rest.FirstOrDefault(), output, error),
+                ["--help" or "-h" or "help"] => PrintUsage(output, 0),
+                _ => PrintUsage(error, 2),
+            };
+        }
+        catch (ConfigurationException e)
+        {
+            await error.WriteLineAsync($"berth: configuration error: {e.Message}");
+            return 1;
+        }
+    }
+
+    public static string Version =>
+        typeof(BerthCommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    private static int PrintVersion(TextWriter output)
+    {
+        output.WriteLine($"berth {Version} (registry API v2, OCI distribution-spec v1.1)");
+        return 0;
+    }
+
+    private static int PrintUsage(TextWriter writer, int exitCode)
+    {
+        writer.WriteLine(Usage);
+        return exitCode;
+    }
+}

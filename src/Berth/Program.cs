@@ -1,0 +1,3 @@
+using Berth.Cli;
+
+return await BerthCommandLine.RunAsync(args, Console.Out, Console.Error);
