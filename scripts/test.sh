@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every Berth test on a fresh machine that has only the .NET SDK: installs the real clients and servers the
+# tests drive (skopeo, podman, registry:2 from Debian; the Azurite storage emulator from npm), then builds and tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for tool in skopeo podman docker-registry; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]} (Debian packages)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    skopeo podman docker-registry >/dev/null
+fi
+
+if [ ! -x node_modules/.bin/azurite-blob ]; then
+  echo "== installing the Azurite storage emulator (npm)"
+  npm install --no-save --no-audit --no-fund --loglevel=error azurite@3.37.0 >/dev/null
+fi
+export BERTH_AZURITE="$PWD/node_modules/.bin/azurite-blob"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+echo "== restore and build"
+dotnet restore Berth.slnx
+dotnet build Berth.slnx -c Release --no-restore -nodeReuse:false
+
+echo "== test"
+log=$(mktemp)
+status=0
+dotnet test Berth.slnx -c Release --no-build 2>&1 | tee "$log" || status=$?
+
+# One closing line for every assembly together, in the form CI reads.
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit "$status"

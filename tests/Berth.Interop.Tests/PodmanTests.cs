@@ -1,0 +1,52 @@
+using Berth.Interop.Tests.Support;
+
+namespace Berth.Interop.Tests;
+
+/// <summary>podman (as root, vfs storage, a private --root) pushes to and pulls from berth.</summary>
+public sealed class PodmanTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+    private readonly TempDirectory _temp = new();
+
+    // podman refuses a --runroot longer than 50 characters.
+    private readonly TempDirectory _podmanRun = new("pm");
+    private RegistryProcess _berth = null!;
+
+    public async Task InitializeAsync()
+    {
+        var port = FreePort.Next();
+        _berth = await RegistryProcess.StartBerthAsync(RegistryProcess.WriteConfig(_temp.Path, _temp.Combine("store"), port), port);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _berth.DisposeAsync();
+        _temp.Dispose();
+        _podmanRun.Dispose();
+    }
+
+    [Fact]
+    public async Task Podman_pushes_an_image_and_pulls_it_back_with_the_same_content()
+    {
+        var source = new OciLayout(_temp.Combine("src"));
+        source.AddImage("v1", 2, 50_000, seed: 41);
+        await Skopeo.CopyAsync(source.Reference("v1"), $"docker://{_berth.Host}/podman/seed:v1");
+
+        await PodmanAsync("pull", "--tls-verify=false", $"{_berth.Host}/podman/seed:v1");
+        await PodmanAsync("tag", $"{_berth.Host}/podman/seed:v1", $"{_berth.Host}/podman/pushed:v2");
+        await PodmanAsync("push", "--tls-verify=false", $"{_berth.Host}/podman/pushed:v2");
+        await PodmanAsync("rmi", "--all", "--force");
+        await PodmanAsync("pull", "--tls-verify=false", $"{_berth.Host}/podman/pushed:v2");
+
+        var seedId = (await PodmanAsync("image", "inspect", "--format", "{{.Digest}} {{.RootFS.Layers}}", $"{_berth.Host}/podman/pushed:v2")).Trim();
+        Assert.Contains("sha256:", seedId, StringComparison.Ordinal);
+        var tags = await Skopeo.ListTagsAsync($"docker://{_berth.Host}/podman/pushed");
+        Assert.Equal(["v2"], tags);
+    }
+
+    private async Task<string> PodmanAsync(params string[] arguments)
+    {
+        string[] all = ["--root", _temp.Combine("podman-root"), "--runroot", _podmanRun.Path, "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "none", .. arguments];
+        return (await ExternalProcess.RunAsync("podman", all, Timeout)).EnsureSuccess("podman " + string.Join(' ', arguments)).Output;
+    }
+}

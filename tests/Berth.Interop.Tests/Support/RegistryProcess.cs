@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Berth.Interop.Tests.Support;
+
+/// <summary>
+/// A registry server running as a real process on 127.0.0.1 (Berth's executable or Debian's registry:2), with its
+/// log kept for assertions and failure messages. Killed on dispose.
+/// </summary>
+internal sealed class RegistryProcess : IAsyncDisposable
+{
+    private readonly ProcessStartInfo _start;
+    private readonly StringBuilder _log = new();
+    private Process? _process;
+
+    private RegistryProcess(ProcessStartInfo start, int port)
+    {
+        _start = start;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>host:port as clients name the registry in image references.</summary>
+    public string Host => $"127.0.0.1:{Port}";
+
+    public Uri BaseUri => new($"http://{Host}/");
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public static Task<RegistryProcess> StartBerthAsync(string? configPath, int port, IDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet") { ArgumentList = { RepositoryRoot.BerthDll, "serve" } };
+        if (configPath is not null)
+        {
+            start.ArgumentList.Add(configPath);
+        }
+
+        return StartAsync(start, port, environment);
+    }
+
+    public static Task<RegistryProcess> StartRegistry2Async(string configPath, int port) =>
+        StartAsync(new ProcessStartInfo("/usr/bin/docker-registry") { ArgumentList = { "serve", configPath } }, port, null);
+
+    /// <summary>Writes a registry:2-compatible config.yml for a filesystem root and port.</summary>
+    public static string WriteConfig(string directory, string rootDirectory, int port, string extra = "")
+    {
+        var path = System.IO.Path.Combine(directory, $"config-{port}.yml");
+        File.WriteAllText(path, $"""
+            version: 0.1
+            log:
+              level: info
+            storage:
+              filesystem:
+                rootdirectory: {rootDirectory}
+              delete:
+                enabled: true
+            http:
+              addr: 127.0.0.1:{port}
+            {extra}
+            """);
+        return path;
+    }
+
+    public async Task RestartAsync()
+    {
+        Kill();
+        await LaunchAsync();
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing, as a crash or an OOM kill would end it.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        return ValueTask.CompletedTask;
+    }
+
+    private static async Task<RegistryProcess> StartAsync(ProcessStartInfo start, int port, IDictionary<string, string>? environment)
+    {
+        start.UseShellExecute = false;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var registry = new RegistryProcess(start, port);
+        await registry.LaunchAsync();
+        return registry;
+    }
+
+    private async Task LaunchAsync()
+    {
+        var process = Process.Start(_start) ?? throw new InvalidOperationException($"cannot start {_start.FileName}");
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{_start.FileName} exited with {process.ExitCode} during start-up:\n{Log}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(new Uri(BaseUri, "v2/"));
+                if ((int)response.StatusCode is 200 or 401)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        Kill();
+        throw new TimeoutException($"{_start.FileName} did not answer on {Host} within 30 s:\n{Log}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+}
