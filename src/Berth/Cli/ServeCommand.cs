@@ -1,5 +1,6 @@
 using Berth.Composition;
 using Berth.Core.Configuration;
+using Berth.Server.Auth;
 using Berth.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,9 +29,16 @@ internal static partial class ServeCommand
             LogUnusedKey(logger, key);
         }
 
-        if (ListenAddress.TryParse(configuration.Http.Addr, out var address) && !address.IsLoopback && configuration.Auth is null)
+        if (ListenAddress.TryParse(configuration.Http.Addr, out var address) && !address.IsLoopback)
         {
-            LogOpenRegistry(logger, configuration.Http.Addr);
+            if (!RegistrySecurity.RequiresAuthentication(configuration))
+            {
+                LogOpenRegistry(logger, configuration.Http.Addr);
+            }
+            else if (RegistrySecurity.AcceptsPasswords(configuration) && !RegistrySecurity.ServesTls(configuration))
+            {
+                LogPasswordsOverPlainHttp(logger, configuration.Http.Addr);
+            }
         }
 
         await app.RunAsync();
@@ -45,4 +53,7 @@ internal static partial class ServeCommand
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "SECURITY: the registry listens on {Addr}, beyond this machine, without authentication: anyone who can reach it can push, pull and delete. Configure auth.htpasswd or auth.token, or listen on 127.0.0.1.")]
     private static partial void LogOpenRegistry(ILogger logger, string addr);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "SECURITY: the registry accepts passwords over plain HTTP on {Addr}, beyond this machine: anyone on the path can read them. Set http.tls.certificate and http.tls.key, or put a TLS-terminating proxy in front and listen on 127.0.0.1.")]
+    private static partial void LogPasswordsOverPlainHttp(ILogger logger, string addr);
 }

@@ -1,5 +1,6 @@
 using Berth.Core.Configuration;
 using Berth.Core.Storage;
+using Berth.Storage.Azure;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Composition;
@@ -7,5 +8,5 @@ namespace Berth.Composition;
 internal static class AzureDriverComposition
 {
     public static Task<IStorageDriver> CreateAsync(StorageOptions storage, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
-        throw new ConfigurationException("storage.azure (REGISTRY_STORAGE=azure): the Azure driver is not available in this build yet");
+        AzureStorageDriverFactory.CreateAsync(storage.DriverParameters, storage.RedirectDisabled, loggerFactory, cancellationToken);
 }
