@@ -17,7 +17,7 @@ public sealed class UploadPurger(IStorageDriver driver, RepositoryCatalog catalo
     {
         var purged = new List<string>();
         var cutoff = time.GetUtcNow() - olderThan;
-        foreach (var repositoryText in await catalog.ListAsync(int.MaxValue, null, cancellationToken))
+        foreach (var repositoryText in await catalog.FindAsync(["_uploads"], cancellationToken))
         {
             if (!RepositoryName.TryParse(repositoryText, out var repository))
             {

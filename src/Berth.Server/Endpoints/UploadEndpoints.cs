@@ -144,9 +144,11 @@ internal static class UploadEndpoints
                 // distribution-spec: "a 416 MUST be returned if a chunk is uploaded out of order"; the Range header
                 // tells the client where to resume.
                 SetSessionHeaders(context, registry, name, id, outcome.Size);
+                context.Response.ContentLength = null; // the error body follows
                 return (null, Problems.Of(ErrorCode.RangeInvalid, $"chunk does not start at the end of the upload: {outcome.Size} bytes received so far"));
             case AppendResult.LengthMismatch:
                 SetSessionHeaders(context, registry, name, id, outcome.Size);
+                context.Response.ContentLength = null; // the error body follows
                 return (null, Problems.Of(ErrorCode.SizeInvalid, "the body was not as long as Content-Length or Content-Range said"));
             default:
                 return (outcome, null);

@@ -1,0 +1,96 @@
+using Berth.Core.Configuration;
+using Berth.Core.Storage.Filesystem;
+using Berth.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Berth.Server.Tests.Infrastructure;
+
+/// <summary>
+/// One real registry: Kestrel on 127.0.0.1:0 and the filesystem driver over a temporary directory. Test classes
+/// share one through IClassFixture; a test that needs other settings, another clock or a restart on the same
+/// directory starts its own with <see cref="StartAsync"/>.
+/// </summary>
+public sealed class RegistryFixture : IAsyncLifetime, IAsyncDisposable
+{
+    private readonly RegistrySettings _settings;
+    private readonly bool _ownsStore;
+    private readonly TimeProvider? _time;
+    private WebApplication? _app;
+    private HttpClient? _client;
+
+    public RegistryFixture()
+        : this(new RegistrySettings(), store: null, time: null)
+    {
+    }
+
+    private RegistryFixture(RegistrySettings settings, TemporaryStore? store, TimeProvider? time)
+    {
+        _settings = settings;
+        _ownsStore = store is null;
+        Store = store ?? new TemporaryStore();
+        _time = time;
+    }
+
+    public TemporaryStore Store { get; }
+
+    /// <summary>Every response this fixture's client received, for assertions about headers on all of them.</summary>
+    public ResponseRecorder Recorder { get; } = new();
+
+    public HttpClient Client => _client ?? throw new InvalidOperationException("the registry has not started");
+
+    public Uri BaseAddress => Client.BaseAddress!;
+
+    public RegistryServices Services => _app!.Services.GetRequiredService<RegistryServices>();
+
+    /// <summary>
+    /// Starts a registry. Pass the <paramref name="store"/> of an earlier registry to serve the same directory (the
+    /// caller then owns it); pass <paramref name="time"/> to drive upload timestamps and purging by hand.
+    /// </summary>
+    public static async Task<RegistryFixture> StartAsync(RegistrySettings? settings = null, TemporaryStore? store = null, TimeProvider? time = null)
+    {
+        var fixture = new RegistryFixture(settings ?? new RegistrySettings(), store, time);
+        await fixture.StartAsync();
+        return fixture;
+    }
+
+    public async Task StartAsync()
+    {
+        var configuration = ConfigurationLoader.Bind(ConfigTreeReader.ReadDocument(_settings.ToYaml(Store.Root), "test"), "test");
+        var driver = new FilesystemDriver(new FilesystemDriverOptions { RootDirectory = Store.Root });
+        var time = _time;
+        _app = RegistryApplication.Build(configuration, driver, urls: "http://127.0.0.1:0", configure: builder =>
+        {
+            if (time is not null)
+            {
+                // The last registration wins: the same services, on the test's clock.
+                builder.Services.AddSingleton(new RegistryServices(configuration, driver, time));
+            }
+        });
+        await _app.StartAsync();
+        _client = new HttpClient(new RecordingHandler(Recorder, new SocketsHttpHandler { AllowAutoRedirect = false }))
+        {
+            BaseAddress = new Uri(_app.Urls.First().TrimEnd('/') + "/"),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        if (_ownsStore)
+        {
+            Store.Dispose();
+        }
+    }
+
+    Task IAsyncLifetime.InitializeAsync() => StartAsync();
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+}
