@@ -31,7 +31,10 @@ dotnet build Berth.slnx -c Release --no-restore -nodeReuse:false
 echo "== test"
 log=$(mktemp)
 status=0
-dotnet test Berth.slnx -c Release --no-build 2>&1 | tee "$log" || status=$?
+dotnet test Berth.slnx -c Release --no-build 2>&1 | tee -a "$log" || status=$?
+
+echo "== the HTTP API suite again, on the Azure driver against Azurite"
+BERTH_TEST_STORAGE=azure dotnet test tests/Berth.Server.Tests -c Release --no-build 2>&1 | tee -a "$log" || status=$?
 
 # One closing line for every assembly together, in the form CI reads.
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

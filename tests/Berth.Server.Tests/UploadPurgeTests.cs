@@ -33,8 +33,8 @@ public sealed class UploadPurgeTests
         Assert.Equal([abandoned.Header("Docker-Upload-UUID")], purged);
         await ErrorAssert.HasErrorAsync(abandonedStatus, HttpStatusCode.NotFound, "BLOB_UPLOAD_UNKNOWN");
         Assert.Equal(HttpStatusCode.NoContent, recentStatus.StatusCode);
-        var uploads = Path.Combine(registry.Store.Root, "docker", "registry", "v2", "repositories", repository, "_uploads");
-        Assert.Equal([recent.Header("Docker-Upload-UUID")], Directory.GetDirectories(uploads).Select(Path.GetFileName));
+        var uploads = await registry.Services.Driver.ListAsync($"/docker/registry/v2/repositories/{repository}/_uploads");
+        Assert.Equal([recent.Header("Docker-Upload-UUID")], uploads!);
     }
 
     [Fact]

@@ -176,7 +176,8 @@ public sealed class ValidationTests(RegistryFixture registry) : IClassFixture<Re
         Assert.Equal(layer, await getLayer.Content.ReadAsByteArrayAsync());
         Assert.Equal(layerDigest, getLayer.Header("Docker-Content-Digest"));
         Assert.Equal(config.Length, headConfig.Content.Headers.ContentLength);
-        Assert.True(File.Exists(registry.Store.BlobDataPath(layerDigest)), "sha512 blob not in registry:2's layout");
+        var hex = layerDigest["sha512:".Length..];
+        Assert.True(await registry.Services.Driver.StatAsync($"/docker/registry/v2/blobs/sha512/{hex[..2]}/{hex}/data") is { IsDirectory: false }, "sha512 blob not in registry:2's layout");
     }
 
     [Fact]

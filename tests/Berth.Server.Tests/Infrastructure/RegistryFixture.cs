@@ -1,5 +1,4 @@
 using Berth.Core.Configuration;
-using Berth.Core.Storage.Filesystem;
 using Berth.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Berth.Server.Tests.Infrastructure;
 
 /// <summary>
-/// One real registry: Kestrel on 127.0.0.1:0 and the filesystem driver over a temporary directory. Test classes
+/// One real registry: Kestrel on 127.0.0.1:0 and the filesystem driver over a temporary directory (or the Azure
+/// driver on the real Azurite emulator when BERTH_TEST_STORAGE=azure). Test classes
 /// share one through IClassFixture; a test that needs other settings, another clock or a restart on the same
 /// directory starts its own with <see cref="StartAsync"/>.
 /// </summary>
@@ -57,7 +57,7 @@ public sealed class RegistryFixture : IAsyncLifetime, IAsyncDisposable
     public async Task StartAsync()
     {
         var configuration = ConfigurationLoader.Bind(ConfigTreeReader.ReadDocument(_settings.ToYaml(Store.Root), "test"), "test");
-        var driver = new FilesystemDriver(new FilesystemDriverOptions { RootDirectory = Store.Root });
+        var driver = await TestStorage.CreateDriverAsync(Store.Root);
         var time = _time;
         _app = RegistryApplication.Build(configuration, driver, urls: "http://127.0.0.1:0", configure: builder =>
         {
