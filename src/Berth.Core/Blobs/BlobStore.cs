@@ -1,3 +1,4 @@
+using Berth.Core.Caching;
 using Berth.Core.Digests;
 using Berth.Core.Names;
 using Berth.Core.Storage;
@@ -8,8 +9,11 @@ namespace Berth.Core.Blobs;
 /// Content-addressed blobs and their links into repositories. A blob is visible in a repository only through its
 /// <c>_layers</c> link (or, for manifests, its revision link), exactly as in registry:2.
 /// </summary>
-public sealed class BlobStore(IStorageDriver driver)
+public sealed class BlobStore(IStorageDriver driver, LinkStore links)
 {
+    // A blob's size never changes; only garbage collection removes data, and a removed blob fails at open.
+    private readonly ContentCache<BlobDescriptor> _sizes = new(16 * 1024 * 1024, _ => 64);
+
     /// <summary>The blob's size when it is linked into the repository and its data exists; otherwise null.</summary>
     public async Task<BlobDescriptor?> StatAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
@@ -24,8 +28,20 @@ public sealed class BlobStore(IStorageDriver driver)
     /// <summary>The blob's size when its data exists anywhere in the store, linked or not.</summary>
     public async Task<BlobDescriptor?> StatDataAsync(Digest digest, CancellationToken cancellationToken = default)
     {
+        if (_sizes.TryGet(digest, out var known))
+        {
+            return known;
+        }
+
         var entry = await driver.StatAsync(RegistryPaths.BlobData(digest), cancellationToken);
-        return entry is { IsDirectory: false } ? new BlobDescriptor(digest, entry.Size) : null;
+        if (entry is not { IsDirectory: false })
+        {
+            return null;
+        }
+
+        var descriptor = new BlobDescriptor(digest, entry.Size);
+        _sizes.Add(digest, descriptor);
+        return descriptor;
     }
 
     public Task<Stream?> OpenReadAsync(Digest digest, CancellationToken cancellationToken = default) =>
@@ -36,7 +52,7 @@ public sealed class BlobStore(IStorageDriver driver)
 
     /// <summary>Links an existing blob into a repository; the one place a layer link is written.</summary>
     public Task LinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
-        LinkFile.WriteAsync(driver, RegistryPaths.LayerLink(repository, digest), digest, cancellationToken);
+        links.WriteAsync(RegistryPaths.LayerLink(repository, digest), digest, cancellationToken);
 
     /// <summary>Removes the repository's link; the data stays for garbage collection, as in registry:2.</summary>
     public async Task<bool> UnlinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
@@ -46,13 +62,13 @@ public sealed class BlobStore(IStorageDriver driver)
             return false;
         }
 
-        return await driver.DeleteAsync(StoragePath.Parent(RegistryPaths.LayerLink(repository, digest)), cancellationToken);
+        return await links.DeleteAsync(StoragePath.Parent(RegistryPaths.LayerLink(repository, digest)), cancellationToken);
     }
 
     private async Task<bool> IsLinkedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
         await IsLayerLinkedAsync(repository, digest, cancellationToken) ||
-        await LinkFile.PointsToAsync(driver, RegistryPaths.ManifestRevisionLink(repository, digest), digest, cancellationToken);
+        await links.PointsToAsync(RegistryPaths.ManifestRevisionLink(repository, digest), digest, cancellationToken);
 
     private Task<bool> IsLayerLinkedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
-        LinkFile.PointsToAsync(driver, RegistryPaths.LayerLink(repository, digest), digest, cancellationToken);
+        links.PointsToAsync(RegistryPaths.LayerLink(repository, digest), digest, cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Berth.Core.Blobs;
+using Berth.Core.Caching;
 using Berth.Core.Digests;
 using Berth.Core.Errors;
 using Berth.Core.Names;
@@ -11,10 +12,12 @@ namespace Berth.Core.Manifests;
 /// Manifests stored as registry:2 stores them: the bytes as a blob, a revision link in the repository, tag links and,
 /// for manifests with a subject, a referrer link.
 /// </summary>
-public sealed class ManifestStore(IStorageDriver driver, BlobStore blobs, TagStore tags)
+public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobStore blobs, TagStore tags)
 {
     /// <summary>distribution-spec: registries SHOULD accept manifests of at least 4 MiB.</summary>
     public const int MaxManifestBytes = 4 * 1024 * 1024;
+
+    private readonly ContentCache<StoredManifest> _cache = new(64 * 1024 * 1024, m => m.Content.Length);
 
     public async Task<Digest?> ResolveAsync(RepositoryName repository, string reference, CancellationToken cancellationToken = default)
     {
@@ -27,7 +30,7 @@ public sealed class ManifestStore(IStorageDriver driver, BlobStore blobs, TagSto
     }
 
     public Task<bool> IsRevisionAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
-        LinkFile.PointsToAsync(driver, RegistryPaths.ManifestRevisionLink(repository, digest), digest, cancellationToken);
+        links.PointsToAsync(RegistryPaths.ManifestRevisionLink(repository, digest), digest, cancellationToken);
 
     /// <summary>The manifest when <paramref name="digest"/> is a revision of the repository; otherwise null.</summary>
     public async Task<StoredManifest?> GetAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
@@ -43,8 +46,21 @@ public sealed class ManifestStore(IStorageDriver driver, BlobStore blobs, TagSto
     /// <summary>The manifest bytes by digest alone, for callers that already checked the repository link.</summary>
     public async Task<StoredManifest?> ReadAsync(Digest digest, CancellationToken cancellationToken = default)
     {
+        if (_cache.TryGet(digest, out var cached))
+        {
+            return cached;
+        }
+
         var content = await driver.GetContentAsync(RegistryPaths.BlobData(digest), cancellationToken);
-        return content is null ? null : new StoredManifest(digest, content, ManifestMediaType.Detect(content));
+        if (content is null || !Digest.Compute(digest.Algorithm, content).Equals(digest))
+        {
+            // Bytes that do not hash to their name are never served (nor cached), whatever wrote them.
+            return null;
+        }
+
+        var manifest = new StoredManifest(digest, content, ManifestMediaType.Detect(content));
+        _cache.Add(digest, manifest);
+        return manifest;
     }
 
     /// <summary>
@@ -82,10 +98,10 @@ public sealed class ManifestStore(IStorageDriver driver, BlobStore blobs, TagSto
             await driver.PutContentAsync(RegistryPaths.BlobData(digest), content, cancellationToken);
         }
 
-        await LinkFile.WriteAsync(driver, RegistryPaths.ManifestRevisionLink(repository, digest), digest, cancellationToken);
+        await links.WriteAsync(RegistryPaths.ManifestRevisionLink(repository, digest), digest, cancellationToken);
         if (manifest!.Subject is { } subject)
         {
-            await LinkFile.WriteAsync(driver, RegistryPaths.ReferrerLink(repository, subject.Digest, digest), digest, cancellationToken);
+            await links.WriteAsync(RegistryPaths.ReferrerLink(repository, subject.Digest, digest), digest, cancellationToken);
         }
 
         if (tag is not null)
@@ -112,10 +128,10 @@ public sealed class ManifestStore(IStorageDriver driver, BlobStore blobs, TagSto
 
         if (ManifestParser.Parse(stored.Content, stored.MediaType).Manifest?.Subject is { } subject)
         {
-            await driver.DeleteAsync(StoragePath.Parent(RegistryPaths.ReferrerLink(repository, subject.Digest, digest)), cancellationToken);
+            await links.DeleteAsync(StoragePath.Parent(RegistryPaths.ReferrerLink(repository, subject.Digest, digest)), cancellationToken);
         }
 
-        return await driver.DeleteAsync(RegistryPaths.ManifestRevision(repository, digest), cancellationToken);
+        return await links.DeleteAsync(RegistryPaths.ManifestRevision(repository, digest), cancellationToken);
     }
 
     private static Dictionary<string, string> DigestDetail(string digest) => new(StringComparer.Ordinal) { ["digest"] = digest };

@@ -5,16 +5,16 @@ using Berth.Core.Storage;
 namespace Berth.Core.Tags;
 
 /// <summary>Tags as registry:2 stores them: <c>tags/&lt;tag&gt;/current/link</c> plus an index of every digest the tag has held.</summary>
-public sealed class TagStore(IStorageDriver driver)
+public sealed class TagStore(IStorageDriver driver, LinkStore links)
 {
     public Task<Digest?> ResolveAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default) =>
-        LinkFile.ReadAsync(driver, RegistryPaths.TagCurrentLink(repository, tag), cancellationToken);
+        links.ReadAsync(RegistryPaths.TagCurrentLink(repository, tag), cancellationToken);
 
     public async Task TagAsync(RepositoryName repository, string tag, Digest digest, CancellationToken cancellationToken = default)
     {
         // Index first: a tag is only ever current for a digest its index already records, as in registry:2.
-        await LinkFile.WriteAsync(driver, RegistryPaths.TagIndexLink(repository, tag, digest), digest, cancellationToken);
-        await LinkFile.WriteAsync(driver, RegistryPaths.TagCurrentLink(repository, tag), digest, cancellationToken);
+        await links.WriteAsync(RegistryPaths.TagIndexLink(repository, tag, digest), digest, cancellationToken);
+        await links.WriteAsync(RegistryPaths.TagCurrentLink(repository, tag), digest, cancellationToken);
     }
 
     /// <summary>Tags of a repository, sorted; null when the repository has no tags directory.</summary>
@@ -25,7 +25,7 @@ public sealed class TagStore(IStorageDriver driver)
     }
 
     public Task<bool> DeleteAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default) =>
-        driver.DeleteAsync(RegistryPaths.Tag(repository, tag), cancellationToken);
+        links.DeleteAsync(RegistryPaths.Tag(repository, tag), cancellationToken);
 
     /// <summary>Tags whose current link points to <paramref name="digest"/>.</summary>
     public async Task<IReadOnlyList<string>> FindAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)

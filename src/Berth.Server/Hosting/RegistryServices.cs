@@ -15,11 +15,12 @@ public sealed class RegistryServices
     {
         Configuration = configuration;
         Driver = driver;
-        Blobs = new BlobStore(driver);
-        Tags = new TagStore(driver);
+        var links = new LinkStore(driver, time ?? TimeProvider.System);
+        Blobs = new BlobStore(driver, links);
+        Tags = new TagStore(driver, links);
         var hashStates = new UploadHashStates();
         Uploads = new UploadStore(driver, Blobs, hashStates, time ?? TimeProvider.System);
-        Manifests = new ManifestStore(driver, Blobs, Tags);
+        Manifests = new ManifestStore(driver, links, Blobs, Tags);
         Referrers = new ReferrerStore(driver, Manifests);
         Catalog = new RepositoryCatalog(driver);
         UploadPurger = new UploadPurger(driver, Catalog, hashStates, time ?? TimeProvider.System);
