@@ -1,5 +1,6 @@
 using Berth.Core.Configuration;
 using Berth.Core.Storage;
+using Berth.Server.Auth;
 using Berth.Server.Endpoints;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -29,6 +30,7 @@ public static class RegistryApplication
             // Manifests and API calls are small; upload routes lift this per request (RegistryDispatcher).
             kestrel.Limits.MaxRequestBodySize = 32 * 1024 * 1024;
         });
+        var security = RegistrySecurity.Configure(builder, configuration);
         if (urls is not null)
         {
             builder.WebHost.UseUrls(urls);
@@ -40,7 +42,7 @@ public static class RegistryApplication
                 throw new ConfigurationException($"http.addr (REGISTRY_HTTP_ADDR): '{configuration.Http.Addr}' is not a listen address");
             }
 
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address.Address, address.Port));
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address.Address, address.Port, security.ConfigureListener));
         }
 
         builder.Services.AddSingleton(new RegistryServices(configuration, driver));
@@ -48,6 +50,7 @@ public static class RegistryApplication
 
         var app = builder.Build();
         app.UseMiddleware<RegistryMiddleware>();
+        security.UseAuthentication(app);
         app.MapRegistry();
         return app;
     }

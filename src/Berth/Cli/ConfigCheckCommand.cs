@@ -1,5 +1,6 @@
 using Berth.Composition;
 using Berth.Core.Configuration;
+using Berth.Server.Auth;
 
 namespace Berth.Cli;
 
@@ -10,6 +11,7 @@ internal static class ConfigCheckCommand
     {
         var configuration = ConfigurationLoader.Load(configPath, EnvironmentVariables.Read());
         StorageDriverFactory.Validate(configuration.Storage);
+        RegistrySecurity.Validate(configuration);
         await output.WriteLineAsync($"# effective configuration from {configuration.Source}");
         await output.WriteAsync(EffectiveConfigPrinter.Print(configuration.Tree));
         var unused = ConfigurationLoader.CollectUnusedKeys(configuration);

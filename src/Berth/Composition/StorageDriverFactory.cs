@@ -1,6 +1,7 @@
 using Berth.Core.Configuration;
 using Berth.Core.Storage;
 using Berth.Core.Storage.Filesystem;
+using Berth.Storage.Azure;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Composition;
@@ -8,12 +9,21 @@ namespace Berth.Composition;
 /// <summary>The only place that knows the concrete storage drivers: picks one by its registry:2 name.</summary>
 internal static class StorageDriverFactory
 {
+    /// <summary>Checks the driver's settings without opening storage, for <c>berth config check</c>.</summary>
     public static void Validate(StorageOptions storage)
     {
-        if (storage.Driver is not ("filesystem" or "azure"))
+        switch (storage.Driver)
         {
-            throw new ConfigurationException(
-                $"storage.{storage.Driver} (REGISTRY_STORAGE={storage.Driver}): storage driver '{storage.Driver}' is not supported; use filesystem or azure");
+            case "filesystem":
+                _ = storage.DriverParameters.GetString("rootdirectory");
+                _ = storage.DriverParameters.GetString("maxthreads");
+                break;
+            case "azure":
+                _ = AzureDriverOptions.Bind(storage.DriverParameters, Environment.GetEnvironmentVariable);
+                break;
+            default:
+                throw new ConfigurationException(
+                    $"storage.{storage.Driver} (REGISTRY_STORAGE={storage.Driver}): storage driver '{storage.Driver}' is not supported; use filesystem or azure");
         }
     }
 
