@@ -10,7 +10,7 @@ namespace Berth.Core.Uploads;
 /// </summary>
 public static class BodyCopier
 {
-    private const int BufferSize = 1024 * 1024;
+    private const int BufferSize = 256 * 1024;
 
     /// <summary>Copies until end of stream and returns the number of bytes copied.</summary>
     public static async Task<long> CopyAsync(Stream source, IStorageWriter writer, IncrementalHash? hash, CancellationToken cancellationToken)

@@ -1,0 +1,7 @@
+namespace Berth.Bench.Cli;
+
+internal enum SizeScale
+{
+    Full,
+    Tiny,
+}

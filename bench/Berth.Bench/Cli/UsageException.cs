@@ -1,0 +1,3 @@
+namespace Berth.Bench.Cli;
+
+internal sealed class UsageException(string message) : Exception(message);
