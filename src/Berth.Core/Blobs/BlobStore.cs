@@ -1,6 +1,7 @@
 using Berth.Core.Caching;
 using Berth.Core.Digests;
 using Berth.Core.Names;
+using Berth.Core.Repositories;
 using Berth.Core.Storage;
 
 namespace Berth.Core.Blobs;
@@ -9,7 +10,7 @@ namespace Berth.Core.Blobs;
 /// Content-addressed blobs and their links into repositories. A blob is visible in a repository only through its
 /// <c>_layers</c> link (or, for manifests, its revision link), exactly as in registry:2.
 /// </summary>
-public sealed class BlobStore(IStorageDriver driver, LinkStore links)
+public sealed class BlobStore(IStorageDriver driver, LinkStore links, RepositoryCatalog catalog)
 {
     // A blob's size never changes; only garbage collection removes data, and a removed blob fails at open.
     private readonly ContentCache<BlobDescriptor> _sizes = new(16 * 1024 * 1024, _ => 64);
@@ -51,8 +52,11 @@ public sealed class BlobStore(IStorageDriver driver, LinkStore links)
         driver.GetRedirectUrlAsync(RegistryPaths.BlobData(digest), cancellationToken);
 
     /// <summary>Links an existing blob into a repository; the one place a layer link is written.</summary>
-    public Task LinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
-        links.WriteAsync(RegistryPaths.LayerLink(repository, digest), digest, cancellationToken);
+    public async Task LinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
+    {
+        await links.WriteAsync(RegistryPaths.LayerLink(repository, digest), digest, cancellationToken);
+        catalog.Remember(repository);
+    }
 
     /// <summary>Removes the repository's link; the data stays for garbage collection, as in registry:2.</summary>
     public async Task<bool> UnlinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)

@@ -3,6 +3,7 @@ using Berth.Core.Caching;
 using Berth.Core.Digests;
 using Berth.Core.Errors;
 using Berth.Core.Names;
+using Berth.Core.Repositories;
 using Berth.Core.Storage;
 using Berth.Core.Tags;
 
@@ -12,7 +13,7 @@ namespace Berth.Core.Manifests;
 /// Manifests stored as registry:2 stores them: the bytes as a blob, a revision link in the repository, tag links and,
 /// for manifests with a subject, a referrer link.
 /// </summary>
-public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobStore blobs, TagStore tags)
+public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobStore blobs, TagStore tags, RepositoryCatalog catalog)
 {
     /// <summary>distribution-spec: registries SHOULD accept manifests of at least 4 MiB.</summary>
     public const int MaxManifestBytes = 4 * 1024 * 1024;
@@ -99,6 +100,7 @@ public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobSt
         }
 
         await links.WriteAsync(RegistryPaths.ManifestRevisionLink(repository, digest), digest, cancellationToken);
+        catalog.Remember(repository);
         if (manifest!.Subject is { } subject)
         {
             await links.WriteAsync(RegistryPaths.ReferrerLink(repository, subject.Digest, digest), digest, cancellationToken);

@@ -1,3 +1,4 @@
+using Berth.Core.Caching;
 using Berth.Core.Names;
 using Berth.Core.Storage;
 
@@ -7,14 +8,49 @@ namespace Berth.Core.Repositories;
 /// Lists repositories as registry:2's catalog does: a directory under <c>repositories/</c> that holds
 /// <c>_manifests</c> or <c>_layers</c> is a repository; directories whose names start with '_' are never descended.
 /// </summary>
-public sealed class RepositoryCatalog(IStorageDriver driver)
+/// <remarks>
+/// Walking the tree costs one listing per directory, which on remote storage is a round trip each, so the sorted
+/// list is kept for <see cref="TimeToLive"/>: pages of one listing come from the same snapshot, repositories this
+/// instance creates join it at once, and those created by another instance appear within the time to live.
+/// </remarks>
+public sealed class RepositoryCatalog(IStorageDriver driver, TimeProvider time)
 {
+    public static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(10);
+
+    private const int ParallelListings = 16;
+    private static readonly string[] RepositoryMarkers = ["_manifests", "_layers"];
+    private readonly ExpiringCache<string, SortedSet<string>> _snapshot = new(TimeToLive, time, maxEntries: 1);
+    private readonly Lock _snapshotLock = new();
+
     /// <summary>Up to <paramref name="limit"/> repository names after <paramref name="last"/>, in lexical order.</summary>
     public async Task<IReadOnlyList<string>> ListAsync(int limit, string? last, CancellationToken cancellationToken = default)
     {
-        var all = await FindAsync(["_manifests", "_layers"], cancellationToken);
-        return all.Where(n => last is null || string.CompareOrdinal(n, last) > 0).Take(limit).ToList();
+        if (!_snapshot.TryGet(string.Empty, out var names))
+        {
+            names = new SortedSet<string>(await FindAsync(RepositoryMarkers, cancellationToken), StringComparer.Ordinal);
+            _snapshot.Set(string.Empty, names);
+        }
+
+        lock (_snapshotLock)
+        {
+            return names.Where(n => last is null || string.CompareOrdinal(n, last) > 0).Take(limit).ToList();
+        }
     }
+
+    /// <summary>Called when this instance writes a repository's first link, so the catalog shows it at once.</summary>
+    public void Remember(RepositoryName repository)
+    {
+        if (_snapshot.TryGet(string.Empty, out var names))
+        {
+            lock (_snapshotLock)
+            {
+                names.Add(repository.Value);
+            }
+        }
+    }
+
+    public async Task<bool> ExistsAsync(RepositoryName repository, CancellationToken cancellationToken = default) =>
+        await driver.StatAsync(RegistryPaths.Repository(repository), cancellationToken) is { IsDirectory: true };
 
     /// <summary>
     /// Every repository directory that holds one of <paramref name="markers"/>, sorted; the upload purger asks for
@@ -22,18 +58,26 @@ public sealed class RepositoryCatalog(IStorageDriver driver)
     /// </summary>
     public async Task<List<string>> FindAsync(string[] markers, CancellationToken cancellationToken = default)
     {
-        var all = new List<string>();
-        await WalkAsync(RegistryPaths.RepositoriesRoot, string.Empty, markers, all, cancellationToken);
-        all.Sort(StringComparer.Ordinal);
-        return all;
+        var found = new List<string>();
+        using var throttle = new SemaphoreSlim(ParallelListings);
+        await WalkAsync(RegistryPaths.RepositoriesRoot, string.Empty, markers, found, throttle, cancellationToken);
+        found.Sort(StringComparer.Ordinal);
+        return found;
     }
 
-    public async Task<bool> ExistsAsync(RepositoryName repository, CancellationToken cancellationToken = default) =>
-        await driver.StatAsync(RegistryPaths.Repository(repository), cancellationToken) is { IsDirectory: true };
-
-    private async Task WalkAsync(string path, string name, string[] markers, List<string> found, CancellationToken cancellationToken)
+    private async Task WalkAsync(string path, string name, string[] markers, List<string> found, SemaphoreSlim throttle, CancellationToken cancellationToken)
     {
-        var children = await driver.ListAsync(path, cancellationToken);
+        IReadOnlyList<string>? children;
+        await throttle.WaitAsync(cancellationToken);
+        try
+        {
+            children = await driver.ListAsync(path, cancellationToken);
+        }
+        finally
+        {
+            throttle.Release();
+        }
+
         if (children is null)
         {
             return;
@@ -41,15 +85,15 @@ public sealed class RepositoryCatalog(IStorageDriver driver)
 
         if (name.Length > 0 && children.Any(markers.Contains) && RepositoryName.TryParse(name, out _))
         {
-            found.Add(name);
-        }
-
-        foreach (var child in children)
-        {
-            if (!child.StartsWith('_'))
+            lock (found)
             {
-                await WalkAsync($"{path}/{child}", name.Length == 0 ? child : $"{name}/{child}", markers, found, cancellationToken);
+                found.Add(name);
             }
         }
+
+        // Siblings are listed concurrently: on remote storage the walk costs the tree's depth in round trips, not its size.
+        await Task.WhenAll(children
+            .Where(child => !child.StartsWith('_'))
+            .Select(child => WalkAsync($"{path}/{child}", name.Length == 0 ? child : $"{name}/{child}", markers, found, throttle, cancellationToken)));
     }
 }

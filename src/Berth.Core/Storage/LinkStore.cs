@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text;
+using Berth.Core.Caching;
 using Berth.Core.Digests;
 
 namespace Berth.Core.Storage;
@@ -16,15 +16,13 @@ public sealed class LinkStore(IStorageDriver driver, TimeProvider time)
     /// <summary>How stale a link may be when another instance changes it (a tag moved or deleted elsewhere).</summary>
     public static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(2);
 
-    private const int MaxEntries = 100_000;
-    private readonly ConcurrentDictionary<string, (Digest Digest, long ExpiresAt)> _cache = new(StringComparer.Ordinal);
+    private readonly ExpiringCache<string, Digest> _cache = new(TimeToLive, time, comparer: StringComparer.Ordinal);
 
     public async Task<Digest?> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
-        var now = time.GetTimestamp();
-        if (_cache.TryGetValue(path, out var cached) && cached.ExpiresAt > now)
+        if (_cache.TryGet(path, out var cached))
         {
-            return cached.Digest;
+            return cached;
         }
 
         var content = await driver.GetContentAsync(path, cancellationToken);
@@ -32,11 +30,11 @@ public sealed class LinkStore(IStorageDriver driver, TimeProvider time)
         // Tolerate a trailing newline written by hand or by other tools.
         if (content is null || !Digest.TryParse(Encoding.ASCII.GetString(content).Trim(), out var digest))
         {
-            _cache.TryRemove(path, out _);
+            _cache.Remove(path);
             return null;
         }
 
-        Remember(path, digest);
+        _cache.Set(path, digest);
         return digest;
     }
 
@@ -45,9 +43,9 @@ public sealed class LinkStore(IStorageDriver driver, TimeProvider time)
 
     public async Task WriteAsync(string path, Digest digest, CancellationToken cancellationToken = default)
     {
-        _cache.TryRemove(path, out _);
+        _cache.Remove(path);
         await driver.PutContentAsync(path, Encoding.ASCII.GetBytes(digest.Value), cancellationToken);
-        Remember(path, digest);
+        _cache.Set(path, digest);
     }
 
     /// <summary>Deletes a link's directory (a tag, a revision, a layer link) and forgets every cached link under it.</summary>
@@ -59,25 +57,9 @@ public sealed class LinkStore(IStorageDriver driver, TimeProvider time)
         return deleted;
     }
 
-    private void Remember(string path, Digest digest)
-    {
-        if (_cache.Count >= MaxEntries)
-        {
-            _cache.Clear();
-        }
-
-        _cache[path] = (digest, time.GetTimestamp() + (long)(TimeToLive.TotalSeconds * time.TimestampFrequency));
-    }
-
     private void Forget(string directory)
     {
         var prefix = directory + "/";
-        foreach (var key in _cache.Keys)
-        {
-            if (key.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                _cache.TryRemove(key, out _);
-            }
-        }
+        _cache.RemoveWhere(key => key.StartsWith(prefix, StringComparison.Ordinal));
     }
 }

@@ -15,15 +15,16 @@ public sealed class RegistryServices
     {
         Configuration = configuration;
         Driver = driver;
-        var links = new LinkStore(driver, time ?? TimeProvider.System);
-        Blobs = new BlobStore(driver, links);
-        Tags = new TagStore(driver, links);
+        time ??= TimeProvider.System;
+        var links = new LinkStore(driver, time);
         var hashStates = new UploadHashStates();
-        Uploads = new UploadStore(driver, Blobs, hashStates, time ?? TimeProvider.System);
-        Manifests = new ManifestStore(driver, links, Blobs, Tags);
+        Catalog = new RepositoryCatalog(driver, time);
+        Blobs = new BlobStore(driver, links, Catalog);
+        Tags = new TagStore(driver, links, time);
+        Uploads = new UploadStore(driver, Blobs, hashStates, time);
+        Manifests = new ManifestStore(driver, links, Blobs, Tags, Catalog);
         Referrers = new ReferrerStore(driver, Manifests);
-        Catalog = new RepositoryCatalog(driver);
-        UploadPurger = new UploadPurger(driver, Catalog, hashStates, time ?? TimeProvider.System);
+        UploadPurger = new UploadPurger(driver, Catalog, hashStates, time);
     }
 
     public UploadPurger UploadPurger { get; }

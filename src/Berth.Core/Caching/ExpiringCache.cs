@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+
+namespace Berth.Core.Caching;
+
+/// <summary>
+/// Entries that live for a fixed time: how Berth caches what another instance sharing the store may change (links,
+/// tag lists, the repository list). Staleness is bounded by the time to live; this instance's own writes update or
+/// remove entries at once. Bounded in count: past the limit it starts over.
+/// </summary>
+public sealed class ExpiringCache<TKey, TValue>(TimeSpan timeToLive, TimeProvider time, int maxEntries = 100_000, IEqualityComparer<TKey>? comparer = null)
+    where TKey : notnull
+{
+    private readonly ConcurrentDictionary<TKey, (TValue Value, long ExpiresAt)> _entries = new(comparer);
+    private readonly long _ticksToLive = (long)(timeToLive.TotalSeconds * time.TimestampFrequency);
+
+    public bool TryGet(TKey key, out TValue value)
+    {
+        if (_entries.TryGetValue(key, out var entry) && entry.ExpiresAt > time.GetTimestamp())
+        {
+            value = entry.Value;
+            return true;
+        }
+
+        value = default!;
+        return false;
+    }
+
+    public void Set(TKey key, TValue value)
+    {
+        if (_entries.Count >= maxEntries)
+        {
+            _entries.Clear();
+        }
+
+        _entries[key] = (value, time.GetTimestamp() + _ticksToLive);
+    }
+
+    public void Remove(TKey key) => _entries.TryRemove(key, out _);
+
+    public void RemoveWhere(Func<TKey, bool> predicate)
+    {
+        foreach (var key in _entries.Keys)
+        {
+            if (predicate(key))
+            {
+                _entries.TryRemove(key, out _);
+            }
+        }
+    }
+}
