@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -15,18 +16,22 @@ namespace Berth.Core.Uploads;
 /// </summary>
 public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, UploadHashStates hashStates, TimeProvider time)
 {
+    /// <summary>
+    /// Blobs up to this size that arrive whole with a known length (most configs and small layers) are verified in a
+    /// pooled buffer and written with one atomic put: no data file, no move. On remote storage that is a handful of
+    /// round trips instead of a dozen; memory stays bounded by this size per request.
+    /// </summary>
+    public const int SmallBlobLimit = 1024 * 1024;
+
     public async Task<UploadStatus> StartAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         var id = UploadId.New();
         var startedAt = time.GetUtcNow();
+        // The data file appears with the first chunk; until then the session has received 0 bytes.
         await driver.PutContentAsync(
             RegistryPaths.UploadStartedAt(repository, id),
             Encoding.ASCII.GetBytes(startedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)),
             cancellationToken);
-        await using (var writer = await driver.OpenWriterAsync(RegistryPaths.UploadData(repository, id), append: false, cancellationToken))
-        {
-            await writer.CommitAsync(cancellationToken);
-        }
 
         return new UploadStatus(id, 0, startedAt);
     }
@@ -88,10 +93,42 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, UploadHa
         return new CompleteOutcome(CompleteResult.Committed, blob, status.Size);
     }
 
+    /// <summary>
+    /// Completes an upload that received nothing yet with a small body of known length (PUT ?digest= carrying the
+    /// whole blob). Null when the session already holds bytes: the caller then appends and completes as usual.
+    /// </summary>
+    public async Task<CompleteOutcome?> CompleteSmallAsync(
+        RepositoryName repository, string id, Digest expected, Stream body, long length, CancellationToken cancellationToken = default)
+    {
+        var status = await GetAsync(repository, id, cancellationToken);
+        if (status is null)
+        {
+            return new CompleteOutcome(CompleteResult.UploadUnknown);
+        }
+
+        if (status.Size != 0 || length > SmallBlobLimit)
+        {
+            return null;
+        }
+
+        var outcome = await PutSmallAsync(repository, expected, body, (int)length, cancellationToken);
+        if (outcome.Result == CompleteResult.Committed)
+        {
+            await CancelAsync(repository, id, cancellationToken);
+        }
+
+        return outcome;
+    }
+
     /// <summary>A whole blob in one request (POST ?digest= with a body): no session survives it either way.</summary>
     public async Task<CompleteOutcome> PutMonolithicAsync(
         RepositoryName repository, Digest expected, Stream body, long? expectedLength, CancellationToken cancellationToken = default)
     {
+        if (expectedLength is { } small && small <= SmallBlobLimit)
+        {
+            return await PutSmallAsync(repository, expected, body, (int)small, cancellationToken);
+        }
+
         var id = UploadId.New();
         try
         {
@@ -112,6 +149,40 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, UploadHa
         finally
         {
             await CancelAsync(repository, id, CancellationToken.None);
+        }
+    }
+
+    private async Task<CompleteOutcome> PutSmallAsync(RepositoryName repository, Digest expected, Stream body, int length, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        try
+        {
+            var received = await body.ReadAtLeastAsync(buffer.AsMemory(0, length), length, throwOnEndOfStream: false, cancellationToken);
+
+            // One byte more than announced means the body is longer than its Content-Length said.
+            if (received != length || await body.ReadAsync(new byte[1], cancellationToken) != 0)
+            {
+                return new CompleteOutcome(CompleteResult.LengthMismatch, Size: received);
+            }
+
+            var content = buffer.AsMemory(0, length);
+            if (!Digest.Compute(expected.Algorithm, content.Span).Equals(expected))
+            {
+                return new CompleteOutcome(CompleteResult.DigestMismatch, Size: length);
+            }
+
+            if (await blobs.StatDataAsync(expected, cancellationToken) is null)
+            {
+                // PutContent is atomic in every driver: the blob is whole or absent, never a prefix.
+                await driver.PutContentAsync(RegistryPaths.BlobData(expected), content, cancellationToken);
+            }
+
+            await blobs.LinkAsync(repository, expected, cancellationToken);
+            return new CompleteOutcome(CompleteResult.Committed, new BlobDescriptor(expected, length), length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

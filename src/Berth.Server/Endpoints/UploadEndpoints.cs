@@ -89,7 +89,14 @@ internal static class UploadEndpoints
             return Problems.DigestInvalid(digestText);
         }
 
-        if (HasBody(context.Request))
+        var request = context.Request;
+        if (request.ContentLength is { } length and > 0 && request.Headers.ContentRange.Count == 0 &&
+            await registry.Uploads.CompleteSmallAsync(name, id, digest, request.Body, length, context.RequestAborted) is { } small)
+        {
+            return CompletionResult(context, registry, name, digest, small);
+        }
+
+        if (HasBody(request))
         {
             var (_, error) = await AppendBodyAsync(context, registry, name, id);
             if (error is not null)
