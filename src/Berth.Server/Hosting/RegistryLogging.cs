@@ -19,6 +19,9 @@ public static class RegistryLogging
 
         // The framework's own per-request chatter would drown the access log.
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // A failed start (port in use) is reported by `berth serve` in one line; the host's stack trace adds nothing.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         if (options.Formatter is "json" or "logstash")
         {
             logging.AddJsonConsole(json => json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ");

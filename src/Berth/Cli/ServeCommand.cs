@@ -41,7 +41,19 @@ internal static partial class ServeCommand
             }
         }
 
-        await app.RunAsync();
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            throw new ConfigurationException($"http.addr (REGISTRY_HTTP_ADDR): cannot listen on {configuration.Http.Addr}: the address is already in use");
+        }
+        catch (IOException e)
+        {
+            throw new ConfigurationException($"http.addr (REGISTRY_HTTP_ADDR): cannot listen on {configuration.Http.Addr}: {e.Message}");
+        }
+
         return 0;
     }
 
