@@ -15,6 +15,17 @@ internal static class RepositoryRoot
         }
     }
 
+    /// <summary>The benchmark's load tool, built beside the tests.</summary>
+    public static string BenchDll
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+            var dll = System.IO.Path.Combine(Path, "bench", "Berth.Bench", "bin", configuration, "net10.0", "berth-bench.dll");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException($"the load tool is not built at {dll}; build the solution first");
+        }
+    }
+
     private static string Find()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
