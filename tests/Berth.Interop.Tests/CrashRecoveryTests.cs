@@ -17,8 +17,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var port = FreePort.Next();
-        _berth = await RegistryProcess.StartBerthAsync(RegistryProcess.WriteConfig(_temp.Path, _temp.Combine("store"), port), port);
+        _berth = await RegistryProcess.StartBerthOnDiskAsync(_temp);
         _client = new HttpClient { BaseAddress = _berth.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
     }
 

@@ -14,8 +14,7 @@ public sealed class DotnetPublishContainerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var port = FreePort.Next();
-        _berth = await RegistryProcess.StartBerthAsync(RegistryProcess.WriteConfig(_temp.Path, _temp.Combine("store"), port), port);
+        _berth = await RegistryProcess.StartBerthOnDiskAsync(_temp);
     }
 
     public async Task DisposeAsync()

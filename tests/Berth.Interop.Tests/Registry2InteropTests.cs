@@ -22,8 +22,7 @@ public sealed class Registry2InteropTests : IDisposable
         source.AddImage("v1", 3, 200_000, seed: 21);
         source.AddMultiArchIndex("multi", 22, "amd64", "arm64");
 
-        var port = FreePort.Next();
-        await using (var berth = await RegistryProcess.StartBerthAsync(RegistryProcess.WriteConfig(_temp.Path, store, port), port))
+        await using (var berth = await RegistryProcess.StartBerthOnDiskAsync(_temp, store))
         {
             await Skopeo.CopyAsync(source.Reference("v1"), $"docker://{berth.Host}/shared/app:v1");
             await Skopeo.CopyAsync(source.Reference("v1"), $"docker://{berth.Host}/other:v1", "--format", "v2s2");
@@ -63,8 +62,7 @@ public sealed class Registry2InteropTests : IDisposable
             (registryCatalog, registryTags) = await ListingsAsync(registry2);
         }
 
-        var port = FreePort.Next();
-        await using var berth = await RegistryProcess.StartBerthAsync(RegistryProcess.WriteConfig(_temp.Path, store, port), port);
+        await using var berth = await RegistryProcess.StartBerthOnDiskAsync(_temp, store);
         await Skopeo.CopyAsync($"docker://{berth.Host}/library/base:v2", $"oci:{_temp.Combine("back2")}:v2");
         await Skopeo.CopyAsync($"docker://{berth.Host}/alpha/beta/gamma:v1", $"oci:{_temp.Combine("back2")}:v1");
         SkopeoPushPullTests.AssertSameBlobs(_temp.Combine("src2"), _temp.Combine("back2"));

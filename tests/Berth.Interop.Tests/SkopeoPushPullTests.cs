@@ -7,7 +7,6 @@ public sealed class SkopeoPushPullTests : SkopeoPushPullSuite
 {
     private protected override Task<RegistryProcess> StartBerthAsync(TempDirectory temp)
     {
-        var port = FreePort.Next();
-        return RegistryProcess.StartBerthAsync(RegistryProcess.WriteConfig(temp.Path, temp.Combine("store"), port), port);
+        return RegistryProcess.StartBerthOnDiskAsync(temp);
     }
 }

@@ -48,6 +48,13 @@ internal sealed class RegistryProcess : IAsyncDisposable
         return StartAsync(start, port, environment);
     }
 
+    /// <summary>Berth on a free port with filesystem storage under <paramref name="root"/> (default: a "store" folder in <paramref name="temp"/>).</summary>
+    public static Task<RegistryProcess> StartBerthOnDiskAsync(TempDirectory temp, string? root = null)
+    {
+        var port = FreePort.Next();
+        return StartBerthAsync(WriteConfig(temp.Path, root ?? temp.Combine("store"), port), port);
+    }
+
     public static Task<RegistryProcess> StartRegistry2Async(string configPath, int port) =>
         StartAsync(new ProcessStartInfo("/usr/bin/docker-registry") { ArgumentList = { "serve", configPath } }, port, null);
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Berth.Interop.Tests.Support;
+namespace Berth.Testing;
 
 /// <summary>Runs a real client (skopeo, podman, dotnet) to completion with a deadline and keeps its output for the failure message.</summary>
-internal static class ExternalProcess
+public static class ExternalProcess
 {
     public sealed record Result(int ExitCode, string Output, string Error)
     {

@@ -4,13 +4,13 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Berth.Auth.Tests.Support;
+namespace Berth.Testing;
 
 /// <summary>
 /// Writes real images as OCI image layouts on disk (gzip tar layers, a config with matching diff_ids), so skopeo and
 /// podman can push them and unpack what they pull.
 /// </summary>
-internal sealed class OciLayout
+public sealed class OciLayout
 {
     private readonly string _root;
     private readonly JsonArray _indexManifests = [];
@@ -30,6 +30,30 @@ internal sealed class OciLayout
     public string AddImage(string tag, int layerCount, int layerBytes, int seed, string architecture = "amd64")
     {
         var descriptor = BuildImage(layerCount, layerBytes, seed, architecture);
+        descriptor["annotations"] = new JsonObject { ["org.opencontainers.image.ref.name"] = tag };
+        _indexManifests.Add(descriptor);
+        WriteIndex();
+        return descriptor["digest"]!.GetValue<string>();
+    }
+
+    /// <summary>Adds a multi-platform OCI index with one image per architecture; returns the index digest.</summary>
+    public string AddMultiArchIndex(string tag, int seed, params string[] architectures)
+    {
+        var children = new JsonArray();
+        for (var i = 0; i < architectures.Length; i++)
+        {
+            var child = BuildImage(2, 4096, seed + i, architectures[i]);
+            child["platform"] = new JsonObject { ["architecture"] = architectures[i], ["os"] = "linux" };
+            children.Add(child);
+        }
+
+        var index = new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = "application/vnd.oci.image.index.v1+json",
+            ["manifests"] = children,
+        };
+        var descriptor = WriteBlob(Encoding.UTF8.GetBytes(index.ToJsonString()), "application/vnd.oci.image.index.v1+json");
         descriptor["annotations"] = new JsonObject { ["org.opencontainers.image.ref.name"] = tag };
         _indexManifests.Add(descriptor);
         WriteIndex();

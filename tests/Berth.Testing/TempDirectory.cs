@@ -1,6 +1,6 @@
-namespace Berth.Auth.Tests.Support;
+namespace Berth.Testing;
 
-internal sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
     public TempDirectory(string prefix = "berth-interop")
     {
