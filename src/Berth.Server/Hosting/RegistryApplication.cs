@@ -63,6 +63,7 @@ public static class RegistryApplication
 
     public static IEndpointRouteBuilder MapRegistry(this IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapGet(HealthEndpoints.Path, (HttpContext context, RegistryServices registry) => HealthEndpoints.CheckAsync(context, registry));
         endpoints.Map("/v2", (HttpContext context, RegistryServices registry) => RegistryDispatcher.HandleAsync(context, registry, string.Empty));
         endpoints.Map("/v2/{**path}", (HttpContext context, RegistryServices registry, string? path) => RegistryDispatcher.HandleAsync(context, registry, path));
         return endpoints;

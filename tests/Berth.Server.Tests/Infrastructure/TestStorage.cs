@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Azure.Storage.Blobs;
 using Berth.Core.Configuration;
 using Berth.Core.Storage;
 using Berth.Core.Storage.Filesystem;
@@ -28,7 +29,7 @@ public static class TestStorage
         }
 
         var azurite = await SharedAzurite.Value;
-        var container = "t" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..30];
+        var container = ContainerFor(root);
         var yaml = $"""
             accountname: {Azurite.AccountName}
             accountkey: {Azurite.AccountKey}
@@ -40,6 +41,22 @@ public static class TestStorage
         // Protocol tests read blob bytes from the registry itself; redirects have their own tests.
         return await AzureStorageDriverFactory.CreateAsync(section, redirectDisabled: true, NullLoggerFactory.Instance);
     }
+
+    /// <summary>Takes the store away under a running registry: the directory, or the whole Azure container.</summary>
+    public static async Task RemoveStoreAsync(string root)
+    {
+        if (!UseAzure)
+        {
+            Directory.Delete(root, recursive: true);
+            return;
+        }
+
+        var azurite = await SharedAzurite.Value;
+        await new BlobContainerClient(azurite.ConnectionString, ContainerFor(root)).DeleteIfExistsAsync();
+    }
+
+    private static string ContainerFor(string root) =>
+        "t" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..30];
 
     private static async Task<Azurite> StartAzuriteAsync()
     {
