@@ -43,6 +43,18 @@ public sealed class HtpasswdTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("V2/_catalog")]
+    [InlineData("V2/some/repo/tags/list")]
+    [InlineData("v2/../V2/_catalog")]
+    public async Task Paths_spelled_another_way_never_get_around_auth(string path)
+    {
+        using var client = _registry.Client();
+        using var response = await client.GetAsync(path);
+
+        Assert.True(response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.NotFound, $"{path} answered {response.StatusCode}");
+    }
+
     [Fact]
     public async Task Wrong_password_and_unknown_user_are_refused_and_the_right_password_is_accepted()
     {

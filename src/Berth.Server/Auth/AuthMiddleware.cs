@@ -20,7 +20,8 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthPipeline pipeline
             return;
         }
 
-        if (!path.StartsWithSegments("/v2", StringComparison.Ordinal))
+        // Routing matches paths case-insensitively, so this must too: "/V2/_catalog" is the catalog, not a way around auth.
+        if (!path.StartsWithSegments("/v2", StringComparison.OrdinalIgnoreCase))
         {
             await next(context);
             return;

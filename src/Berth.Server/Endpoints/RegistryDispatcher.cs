@@ -15,7 +15,8 @@ internal static class RegistryDispatcher
 {
     public static Task<IResult> HandleAsync(HttpContext context, RegistryServices registry, string? path)
     {
-        var route = RegistryRoute.Parse(path ?? string.Empty);
+        // registry:2 serves /v2/ only in lower case; ASP.NET Core routing would also accept /V2/.
+        var route = context.Request.Path.StartsWithSegments("/v2", StringComparison.Ordinal) ? RegistryRoute.Parse(path ?? string.Empty) : null;
         if (route is null)
         {
             return Task.FromResult(Problems.NotFound());
