@@ -19,7 +19,7 @@ fi
 
 if [ ! -x node_modules/.bin/azurite-blob ]; then
   echo "== installing the Azurite storage emulator (npm)"
-  npm install --no-save --no-audit --no-fund --loglevel=error azurite@3.37.0 >/dev/null
+  npm install --prefix "$PWD" --no-save --no-audit --no-fund --loglevel=error azurite@3.37.0 >/dev/null
 fi
 export BERTH_AZURITE="$PWD/node_modules/.bin/azurite-blob"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
