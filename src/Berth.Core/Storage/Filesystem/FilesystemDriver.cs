@@ -161,8 +161,11 @@ public sealed class FilesystemDriver : IStorageDriver
             return Task.FromResult(false);
         }
 
-        // Rename aside first so no reader ever sees a half-deleted tree under the real name.
-        var doomed = TemporaryPathBeside(full);
+        // Rename into the trash first so no reader ever sees a half-deleted tree under the real name, and a crash
+        // mid-delete leaves nothing inside the registry:2 tree (registry:2 would list a leftover as a tag).
+        var trash = Path.Combine(_root, TrashDirectory);
+        Directory.CreateDirectory(trash);
+        var doomed = Path.Combine(trash, Guid.NewGuid().ToString("N"));
         try
         {
             Directory.Move(full, doomed);
@@ -192,6 +195,14 @@ public sealed class FilesystemDriver : IStorageDriver
     public void EnsureWritable()
     {
         Directory.CreateDirectory(_root);
+
+        // Whatever a crash left half-deleted is finished off now.
+        var trash = Path.Combine(_root, TrashDirectory);
+        if (Directory.Exists(trash))
+        {
+            Directory.Delete(trash, recursive: true);
+        }
+
         var probe = Path.Combine(_root, $".berth-probe-{Guid.NewGuid():N}");
         File.WriteAllBytes(probe, []);
         File.Delete(probe);
@@ -212,6 +223,9 @@ public sealed class FilesystemDriver : IStorageDriver
     }
 
     private const string TemporaryMarker = ".berth-tmp-";
+
+    // Outside docker/registry/v2, where registry:2 never looks, on the same filesystem so a rename is enough.
+    private const string TrashDirectory = ".berth-trash";
 
     private static string TemporaryPathBeside(string target) =>
         Path.Combine(Path.GetDirectoryName(target)!, $"{TemporaryMarker}{Path.GetFileName(target)}-{Guid.NewGuid():N}");
