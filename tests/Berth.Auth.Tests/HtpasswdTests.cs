@@ -91,6 +91,33 @@ public sealed class HtpasswdTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_user_removed_by_swapping_a_symlinked_file_can_no_longer_log_in()
+    {
+        // How Kubernetes updates a mounted Secret: htpasswd -> ..data/htpasswd, and ..data is re-pointed at a new
+        // directory. The link itself never changes, so the file must be followed to notice.
+        using var directory = new TempDirectory("berth-auth");
+        HtpasswdLines.Write(Directory.CreateDirectory(directory.Combine("..v1")).FullName + "/htpasswd", ("alice", "alice-secret-1"), ("bob", "bob-secret-1"));
+        File.CreateSymbolicLink(directory.Combine("..data"), "..v1");
+        File.CreateSymbolicLink(directory.Combine("htpasswd"), "..data/htpasswd");
+        await using var registry = await AuthRegistry.StartAsync(directory, $"""
+            auth:
+              htpasswd:
+                realm: test-realm
+                path: {directory.Combine("htpasswd")}
+            """);
+        using var client = registry.Client();
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, "v2/", "bob", "bob-secret-1"));
+
+        HtpasswdLines.Write(Directory.CreateDirectory(directory.Combine("..v2")).FullName + "/htpasswd", ("alice", "alice-secret-1"), ("carol", "carol-secret-1"));
+        File.CreateSymbolicLink(directory.Combine("..data.tmp"), "..v2");
+        (await ExternalProcess.RunAsync("mv", ["-T", directory.Combine("..data.tmp"), directory.Combine("..data")], TimeSpan.FromSeconds(30))).EnsureSuccess("mv");
+        await Task.Delay(1100);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, "v2/", "bob", "bob-secret-1"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, "v2/", "carol", "carol-secret-1"));
+    }
+
+    [Fact]
     public async Task Failed_logins_are_throttled_per_address_with_429_and_retry_after()
     {
         using var client = _registry.Client();
@@ -105,6 +132,41 @@ public sealed class HtpasswdTests : IAsyncLifetime
         var retryAfter = response.Headers.RetryAfter?.Delta;
         Assert.NotNull(retryAfter);
         Assert.InRange(retryAfter!.Value.TotalSeconds, 1, 60);
+    }
+
+    [Fact]
+    public async Task Failed_logins_from_one_ipv6_network_count_together_and_ipv4_clients_stay_apart()
+    {
+        // One IPv6 host is usually given a whole /64; counting each address alone would hand it 2^64 fresh starts.
+        using var directory = new TempDirectory("berth-auth");
+        var path = HtpasswdLines.Write(directory.Combine("htpasswd"), ("alice", "alice-secret-1"));
+        await using var registry = await AuthRegistry.StartAsync(directory, $"""
+            auth:
+              htpasswd:
+                realm: test-realm
+                path: {path}
+                throttle:
+                  failures: 4
+            """, configure: ClientAddresses.Install);
+        using var client = registry.Client();
+        for (var i = 1; i <= 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await StatusFromAsync(client, $"2001:db8:1:2::{i}", "alice", $"guess-{i}"));
+            Assert.Equal(HttpStatusCode.Unauthorized, await StatusFromAsync(client, "::ffff:192.0.2.1", "alice", $"guess-{i}"));
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, await StatusFromAsync(client, "2001:db8:1:2:abcd::99", "alice", "alice-secret-1"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await StatusFromAsync(client, "192.0.2.1", "alice", "alice-secret-1"));
+        Assert.Equal(HttpStatusCode.OK, await StatusFromAsync(client, "2001:db8:1:3::1", "alice", "alice-secret-1"));
+        Assert.Equal(HttpStatusCode.OK, await StatusFromAsync(client, "::ffff:192.0.2.2", "alice", "alice-secret-1"));
+    }
+
+    private static async Task<HttpStatusCode> StatusFromAsync(HttpClient client, string address, string user, string password)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "v2/") { Headers = { Authorization = AuthRegistry.Basic(user, password) } };
+        request.Headers.Add(ClientAddresses.Header, address);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Berth.Auth.Tests.Support;
@@ -148,6 +150,43 @@ public sealed class TokenVerificationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(HttpMethod.Delete, $"v2/x/manifests/{digest}", pullPush));
         var star = TokenMint.WithX5c(signer, Issuer, Service, [TokenMint.Access("repository", "x", "*")]);
         Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(HttpMethod.Delete, $"v2/x/manifests/{digest}", star));
+    }
+
+    [Fact]
+    public async Task Verifying_a_token_never_fetches_certificates_from_urls_the_token_names()
+    {
+        // The x5c chain is checked against rootcertbundle alone: following a certificate's AIA URL would let anyone
+        // without credentials make the registry send requests wherever they like, and wait on them.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var fetches = 0;
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    using var connection = await listener.AcceptTcpClientAsync();
+                    Interlocked.Increment(ref fetches);
+                }
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // The listener stopped.
+            }
+        });
+
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=aia-signer", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509AuthorityInformationAccessExtension(null, [$"http://{listener.LocalEndpoint}/issuer.cer"]));
+        using var issued = request.Create(_otherPki.Ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1), [1, 2, 3, 4]);
+        using var signer = issued.CopyWithPrivateKey(key);
+
+        var token = TokenMint.WithX5c(signer, Issuer, Service, [TokenMint.Access("repository", "x", "pull")]);
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(HttpMethod.Get, "v2/x/tags/list", token));
+        listener.Stop();
+        await accepting;
+        Assert.Equal(0, fetches);
     }
 
     private async Task<HttpStatusCode> StatusAsync(HttpMethod method, string path, string token)

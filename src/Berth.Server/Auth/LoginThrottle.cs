@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 
 namespace Berth.Server.Auth;
 
@@ -18,7 +19,7 @@ internal sealed class LoginThrottle(ThrottleOptions options, TimeProvider time)
     public bool IsBlocked(IPAddress? address, out TimeSpan retryAfter)
     {
         retryAfter = TimeSpan.Zero;
-        if (options.Failures <= 0 || address is null || !_counters.TryGetValue(address, out var counter))
+        if (options.Failures <= 0 || address is null || !_counters.TryGetValue(ClientOf(address), out var counter))
         {
             return false;
         }
@@ -48,7 +49,7 @@ internal sealed class LoginThrottle(ThrottleOptions options, TimeProvider time)
             Sweep();
         }
 
-        var counter = _counters.GetOrAdd(address, _ => new Counter());
+        var counter = _counters.GetOrAdd(ClientOf(address), _ => new Counter());
         lock (counter)
         {
             var now = time.GetUtcNow();
@@ -65,6 +66,28 @@ internal sealed class LoginThrottle(ThrottleOptions options, TimeProvider time)
                 counter.BlockedUntil = now + options.Window;
             }
         }
+    }
+
+    /// <summary>
+    /// The unit failures are counted by: an IPv4 address (also when a dual-stack socket reports it IPv4-mapped), or an
+    /// IPv6 /64, since one host is usually handed a whole /64 and could otherwise start afresh from each address in it.
+    /// </summary>
+    private static IPAddress ClientOf(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes);
     }
 
     private void Sweep()

@@ -16,6 +16,13 @@ internal static class KestrelTls
         }
 
         https.SslProtocols = tls.Protocols;
+
+        // A client certificate is chosen by whoever connects: never fetch the AIA URLs it names while checking it.
+        https.OnAuthenticate = (_, options) => options.CertificateChainPolicy = new X509ChainPolicy
+        {
+            DisableCertificateDownloads = true,
+            RevocationMode = X509RevocationMode.NoCheck,
+        };
         https.ClientCertificateMode = tls.ClientAuth switch
         {
             ClientAuthMode.NoClientCert => ClientCertificateMode.NoCertificate,
@@ -33,6 +40,7 @@ internal static class KestrelTls
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(clientCas);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
 
         // Go's VerifyClientCertIfGiven/RequireAndVerify check the client-auth extended key usage.
         chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2"));

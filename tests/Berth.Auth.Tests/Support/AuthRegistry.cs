@@ -34,7 +34,7 @@ internal sealed class AuthRegistry : IAsyncDisposable
     public string Host => BaseAddress.Authority;
 
     /// <summary>Starts a registry; <paramref name="sections"/> is config.yml text for auth (and http.tls under an http: key).</summary>
-    public static async Task<AuthRegistry> StartAsync(TempDirectory directory, string sections, string scheme = "http")
+    public static async Task<AuthRegistry> StartAsync(TempDirectory directory, string sections, string scheme = "http", Action<WebApplicationBuilder>? configure = null)
     {
         var configuration = Configuration(directory, sections);
         var log = new CapturedLog();
@@ -42,7 +42,11 @@ internal sealed class AuthRegistry : IAsyncDisposable
             configuration,
             new FilesystemDriver(new FilesystemDriverOptions { RootDirectory = directory.Combine("store") }),
             urls: $"{scheme}://127.0.0.1:0",
-            configure: builder => builder.Logging.AddProvider(log));
+            configure: builder =>
+            {
+                builder.Logging.AddProvider(log);
+                configure?.Invoke(builder);
+            });
         await app.StartAsync();
         return new AuthRegistry(app, directory, log);
     }

@@ -14,6 +14,8 @@ internal sealed partial class HtpasswdFile
     private static readonly TimeSpan ChangeCheckInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan VerifiedLifetime = TimeSpan.FromSeconds(30);
 
+    private static readonly (DateTime, long) Missing = (DateTime.MinValue, -1L);
+
     private readonly string _path;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -75,9 +77,7 @@ internal sealed partial class HtpasswdFile
             }
 
             _nextCheck = now + (long)(ChangeCheckInterval.TotalSeconds * _time.TimestampFrequency);
-            var info = new FileInfo(_path);
-            var stamp = info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1L);
-            if (stamp != _snapshot.Stamp)
+            if (StampOf(_path) != _snapshot.Stamp)
             {
                 _snapshot = Load();
                 LogReloaded(_logger, _path, _snapshot.Entries.Count);
@@ -87,13 +87,13 @@ internal sealed partial class HtpasswdFile
 
     private Snapshot Load()
     {
-        var info = new FileInfo(_path);
+        var stamp = StampOf(_path);
         var entries = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!info.Exists)
+        if (stamp == Missing)
         {
             // Deleted after start: nobody can log in until it is back, which fails closed.
             LogMissing(_logger, _path);
-            return new Snapshot(entries, DummyHashFor(10), (DateTime.MinValue, -1L), new VerifiedCredentials(_time, VerifiedLifetime));
+            return new Snapshot(entries, DummyHashFor(10), Missing, new VerifiedCredentials(_time, VerifiedLifetime));
         }
 
         var lineNumber = 0;
@@ -120,7 +120,23 @@ internal sealed partial class HtpasswdFile
             cost = Math.Max(cost, int.Parse(hash.AsSpan(4, 2), System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        return new Snapshot(entries, DummyHashFor(cost == 0 ? 10 : cost), (info.LastWriteTimeUtc, info.Length), new VerifiedCredentials(_time, VerifiedLifetime));
+        return new Snapshot(entries, DummyHashFor(cost == 0 ? 10 : cost), stamp, new VerifiedCredentials(_time, VerifiedLifetime));
+    }
+
+    private static (DateTime, long) StampOf(string path)
+    {
+        // Through an open handle, so symlinks are followed to the file they name now: FileInfo reports a link's own
+        // times, and a Kubernetes Secret is updated by re-pointing a directory link the path's link goes through,
+        // which would leave removed users able to log in until a restart.
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return (File.GetLastWriteTimeUtc(handle), RandomAccess.GetLength(handle));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Missing;
+        }
     }
 
     private static bool IsBcrypt(string hash) =>

@@ -90,6 +90,9 @@ internal sealed class TrustedKeys
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
             chain.ChainPolicy.CustomTrustStore.AddRange(_roots);
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+
+            // The chain is whatever an unauthenticated caller put in x5c: never fetch the AIA URLs it names.
+            chain.ChainPolicy.DisableCertificateDownloads = true;
             foreach (var intermediate in certificates.Skip(1))
             {
                 chain.ChainPolicy.ExtraStore.Add(intermediate);
