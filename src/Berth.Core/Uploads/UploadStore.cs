@@ -100,13 +100,18 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, UploadHa
     public async Task<CompleteOutcome?> CompleteSmallAsync(
         RepositoryName repository, string id, Digest expected, Stream body, long length, CancellationToken cancellationToken = default)
     {
+        if (length > SmallBlobLimit)
+        {
+            return null;
+        }
+
         var status = await GetAsync(repository, id, cancellationToken);
         if (status is null)
         {
             return new CompleteOutcome(CompleteResult.UploadUnknown);
         }
 
-        if (status.Size != 0 || length > SmallBlobLimit)
+        if (status.Size != 0)
         {
             return null;
         }
