@@ -6,26 +6,12 @@ namespace Berth.Interop.Tests;
 /// The side-by-side benchmark's load tool runs every workload against the real berth process in its tiny mode. This
 /// proves the harness works; the figures are the benchmark's business (bench/compare.sh), never asserted here.
 /// </summary>
-public sealed class BenchmarkToolTests : IAsyncLifetime
+public sealed class BenchmarkToolTests : BerthOnDiskTest
 {
-    private readonly TempDirectory _temp = new();
-    private RegistryProcess _berth = null!;
-
-    public async Task InitializeAsync()
-    {
-        _berth = await RegistryProcess.StartBerthOnDiskAsync(_temp);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _berth.DisposeAsync();
-        _temp.Dispose();
-    }
-
     [Fact]
     public async Task Load_tool_runs_every_workload_without_errors_in_tiny_mode()
     {
-        var result = await ExternalProcess.RunAsync("dotnet", [RepositoryRoot.BenchDll, "--url", _berth.BaseUri.ToString(), "--tiny"], TimeSpan.FromMinutes(3));
+        var result = await ExternalProcess.RunAsync("dotnet", [RepositoryRoot.BenchDll, "--url", Registry.BaseUri.ToString(), "--tiny"], TimeSpan.FromMinutes(3));
 
         result.EnsureSuccess("berth-bench --tiny");
         foreach (var workload in new[] { "push-mono-1m", "push-chunked-1m", "pull-1m", "pull-mixed", "manifest-head-tag", "manifest-get-digest", "tags-list", "catalog", "small-images" })
