@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Berth.Interop.Tests.Support;
 
@@ -37,7 +36,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         var start = await _client.PostAsync("v2/crash/resume/blobs/uploads/", null);
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
         var location = start.Headers.Location!;
-        var first = await PatchAsync(location, content.AsMemory(0, 1_000_000), 0);
+        var first = await BlobUploadRequests.PatchAsync(_client, location, content.AsMemory(0, 1_000_000), 0);
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
 
         await _berth.RestartAsync();
@@ -46,9 +45,9 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, status.StatusCode);
         Assert.Equal("0-999999", status.Headers.GetValues("Range").Single());
 
-        var second = await PatchAsync(status.Headers.Location!, content.AsMemory(1_000_000), 1_000_000);
+        var second = await BlobUploadRequests.PatchAsync(_client, status.Headers.Location!, content.AsMemory(1_000_000), 1_000_000);
         Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
-        var complete = await _client.PutAsync(WithDigest(second.Headers.Location!, digest), null);
+        var complete = await _client.PutAsync(BlobUploadRequests.WithDigest(second.Headers.Location!, digest), null);
         Assert.Equal(HttpStatusCode.Created, complete.StatusCode);
 
         Assert.Equal(content, await _client.GetByteArrayAsync($"v2/crash/resume/blobs/{digest}"));
@@ -72,7 +71,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
                 _berth.Kill();
             }
         }));
-        await Assert.ThrowsAnyAsync<Exception>(() => _client.PutAsync(WithDigest(location, digest), body));
+        await Assert.ThrowsAnyAsync<Exception>(() => _client.PutAsync(BlobUploadRequests.WithDigest(location, digest), body));
         Assert.True(sent >= 8 * 1024 * 1024);
 
         await _berth.RestartAsync();
@@ -87,17 +86,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         Assert.Equal(content, await _client.GetByteArrayAsync($"v2/crash/kill/blobs/{digest}"));
     }
 
-    private Task<HttpResponseMessage> PatchAsync(Uri location, ReadOnlyMemory<byte> chunk, long offset)
-    {
-        var content = new ReadOnlyMemoryContent(chunk);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        var request = new HttpRequestMessage(HttpMethod.Patch, location) { Content = content };
-        request.Content.Headers.TryAddWithoutValidation("Content-Range", $"{offset}-{offset + chunk.Length - 1}");
-        return _client.SendAsync(request);
-    }
 
-    private static Uri WithDigest(Uri location, string digest) =>
-        new(location + (location.Query.Length > 0 ? "&" : "?") + "digest=" + digest, UriKind.RelativeOrAbsolute);
 
     /// <summary>A body that trickles out in 256 KiB pieces so a kill lands in the middle of it.</summary>
     private sealed class ThrottledStream(byte[] content, Action<int> onProgress) : Stream

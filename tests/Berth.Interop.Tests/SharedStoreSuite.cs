@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Berth.Interop.Tests.Support;
 
@@ -36,13 +35,14 @@ public abstract class SharedStoreSuite : IAsyncLifetime
         using var second = new HttpClient { BaseAddress = _second.BaseUri };
 
         using var start = await first.PostAsync("v2/shared/upload/blobs/uploads/", null);
-        var path = start.Headers.Location!.IsAbsoluteUri ? start.Headers.Location.PathAndQuery : start.Headers.Location.ToString();
-        using var chunk = await PatchAsync(first, path, content.AsMemory(0, 1024 * 1024), 0);
+        // The second instance is sent the path alone: its own host, the first instance's upload.
+        var path = new Uri(start.Headers.Location!.IsAbsoluteUri ? start.Headers.Location.PathAndQuery : start.Headers.Location.ToString(), UriKind.Relative);
+        using var chunk = await BlobUploadRequests.PatchAsync(first, path, content.AsMemory(0, 1024 * 1024), 0);
         Assert.Equal(HttpStatusCode.Accepted, chunk.StatusCode);
 
-        using var rest = await PatchAsync(second, path, content.AsMemory(1024 * 1024), 1024 * 1024);
+        using var rest = await BlobUploadRequests.PatchAsync(second, path, content.AsMemory(1024 * 1024), 1024 * 1024);
         Assert.Equal(HttpStatusCode.Accepted, rest.StatusCode);
-        using var complete = await second.PutAsync($"{path}{(path.Contains('?', StringComparison.Ordinal) ? "&" : "?")}digest={digest}", null);
+        using var complete = await BlobUploadRequests.CompleteAsync(second, path, digest);
         Assert.Equal(HttpStatusCode.Created, complete.StatusCode);
 
         Assert.Equal(content, await first.GetByteArrayAsync($"v2/shared/upload/blobs/{digest}"));
@@ -71,13 +71,6 @@ public abstract class SharedStoreSuite : IAsyncLifetime
         Assert.Equal(secondDigest, seen);
     }
 
-    private static Task<HttpResponseMessage> PatchAsync(HttpClient client, string path, ReadOnlyMemory<byte> chunk, long offset)
-    {
-        var content = new ReadOnlyMemoryContent(chunk);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        content.Headers.TryAddWithoutValidation("Content-Range", $"{offset}-{offset + chunk.Length - 1}");
-        return client.SendAsync(new HttpRequestMessage(HttpMethod.Patch, path) { Content = content });
-    }
 }
 
 /// <summary>Two instances on one filesystem root.</summary>

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 
-namespace Berth.Interop.Tests.Azure;
+namespace Berth.Interop.Tests.Support;
 
 /// <summary>The distribution-spec blob upload requests, sent one by one, for tests that need to act between chunks.</summary>
 internal static class BlobUploadRequests
@@ -23,7 +23,11 @@ internal static class BlobUploadRequests
     }
 
     public static Task<HttpResponseMessage> CompleteAsync(HttpClient client, Uri location, string digest) =>
-        client.PutAsync(new Uri(location + (location.Query.Length > 0 ? "&" : "?") + "digest=" + digest, UriKind.RelativeOrAbsolute), content: null);
+        client.PutAsync(WithDigest(location, digest), content: null);
+
+    /// <summary>The upload URL with <c>digest=</c> added, keeping any query the registry put there.</summary>
+    public static Uri WithDigest(Uri location, string digest) =>
+        new(location.OriginalString + (location.OriginalString.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "digest=" + digest, UriKind.RelativeOrAbsolute);
 
     public static Task<HttpResponseMessage> HeadBlobAsync(HttpClient client, string repository, string digest) =>
         client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"v2/{repository}/blobs/{digest}"));
