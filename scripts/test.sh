@@ -7,14 +7,15 @@ cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
-for tool in skopeo podman docker-registry; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+# tool:package pairs; htpasswd (apache2-utils) writes the htpasswd files the auth tests compare against.
+for pair in skopeo:skopeo podman:podman docker-registry:docker-registry htpasswd:apache2-utils; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]} (Debian packages)"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-    skopeo podman docker-registry >/dev/null
+    "${missing[@]}" >/dev/null
 fi
 
 if [ ! -x node_modules/.bin/azurite-blob ]; then

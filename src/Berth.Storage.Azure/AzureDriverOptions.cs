@@ -199,9 +199,9 @@ public sealed partial class AzureDriverOptions
     private static string? Text(ConfigSection section, string key) =>
         section.GetString(key) is { Length: > 0 } value ? value : null;
 
-    [GeneratedRegex("^[a-z0-9]{3,24}$")]
+    [GeneratedRegex(@"^[a-z0-9]{3,24}\z")]
     private static partial Regex AccountNamePattern();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]\z")]
     private static partial Regex ContainerNamePattern();
 }

@@ -68,7 +68,7 @@ public sealed class ValidationTests(RegistryFixture registry) : IClassFixture<Re
     [InlineData("tag!")]
     [InlineData("t%2Fx")]
     [InlineData("129")]
-    public async Task Bad_tag_returns_400_TAG_INVALID(string tag)
+    public async Task Bad_tag_is_400_TAG_INVALID_on_put_and_404_MANIFEST_UNKNOWN_on_reads(string tag)
     {
         if (tag == "129")
         {
@@ -80,9 +80,13 @@ public sealed class ValidationTests(RegistryFixture registry) : IClassFixture<Re
 
         var put = await RawHttp.SendAsync(registry.BaseAddress, "PUT", $"/v2/{repository}/manifests/{tag}", image.Manifest);
         var get = await RawHttp.SendAsync(registry.BaseAddress, "GET", $"/v2/{repository}/manifests/{tag}");
+        var head = await RawHttp.SendAsync(registry.BaseAddress, "HEAD", $"/v2/{repository}/manifests/{tag}");
 
+        // distribution-spec and registry:2: a PUT of an invalid tag is refused; such a manifest cannot exist, so a
+        // read of it is simply unknown (the OCI conformance suite expects 404 here).
         Assert.True(put.Status == 400 && put.Body.Contains("\"TAG_INVALID\"", StringComparison.Ordinal), $"PUT {tag}: {put.Status} {put.Body}");
-        Assert.True(get.Status == 400 && get.Body.Contains("\"TAG_INVALID\"", StringComparison.Ordinal), $"GET {tag}: {get.Status} {get.Body}");
+        Assert.True(get.Status == 404 && get.Body.Contains("\"MANIFEST_UNKNOWN\"", StringComparison.Ordinal), $"GET {tag}: {get.Status} {get.Body}");
+        Assert.Equal(404, head.Status);
     }
 
     [Fact]
@@ -127,9 +131,11 @@ public sealed class ValidationTests(RegistryFixture registry) : IClassFixture<Re
         await ErrorAssert.HasErrorAsync(mount, HttpStatusCode.BadRequest, "DIGEST_INVALID");
         if (digest.Contains(':', StringComparison.Ordinal))
         {
-            // A manifest reference with a colon is a digest, never a tag.
+            // A manifest reference with a colon is a digest, never a tag: refused on PUT, unknown on a read.
             using var manifest = await _client.GetManifestAsync(repository, escaped);
-            await ErrorAssert.HasErrorAsync(manifest, HttpStatusCode.BadRequest, "DIGEST_INVALID");
+            await ErrorAssert.HasErrorAsync(manifest, HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
+            using var put = await _client.PutManifestAsync(repository, escaped, "{}"u8.ToArray(), MediaType.OciManifest);
+            await ErrorAssert.HasErrorAsync(put, HttpStatusCode.BadRequest, "DIGEST_INVALID");
         }
     }
 

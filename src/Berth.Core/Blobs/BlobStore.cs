@@ -34,15 +34,23 @@ public sealed class BlobStore(IStorageDriver driver, LinkStore links, Repository
             return known;
         }
 
-        var entry = await driver.StatAsync(RegistryPaths.BlobData(digest), cancellationToken);
-        if (entry is not { IsDirectory: false })
+        var descriptor = await StatDataInStoreAsync(digest, cancellationToken);
+        if (descriptor is not null)
         {
-            return null;
+            _sizes.Add(digest, descriptor);
         }
 
-        var descriptor = new BlobDescriptor(digest, entry.Size);
-        _sizes.Add(digest, descriptor);
         return descriptor;
+    }
+
+    /// <summary>
+    /// The blob's size as the store says it now, bypassing the cache: for decisions that skip writing data because
+    /// it exists, which must never rest on a fact that may have gone stale.
+    /// </summary>
+    public async Task<BlobDescriptor?> StatDataInStoreAsync(Digest digest, CancellationToken cancellationToken = default)
+    {
+        var entry = await driver.StatAsync(RegistryPaths.BlobData(digest), cancellationToken);
+        return entry is { IsDirectory: false } ? new BlobDescriptor(digest, entry.Size) : null;
     }
 
     public Task<Stream?> OpenReadAsync(Digest digest, CancellationToken cancellationToken = default) =>

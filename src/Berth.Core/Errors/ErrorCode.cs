@@ -21,4 +21,7 @@ public enum ErrorCode
     RangeInvalid,
     PaginationNumberInvalid,
     Unavailable,
+
+    /// <summary>A fault of the registry itself (HTTP 500), as registry:2 reports it.</summary>
+    Unknown,
 }

@@ -12,6 +12,7 @@ public sealed record RegistryError(ErrorCode Code, string Message, IReadOnlyDict
         ErrorCode.RangeInvalid => 416,
         ErrorCode.TooManyRequests => 429,
         ErrorCode.Unavailable => 503,
+        ErrorCode.Unknown => 500,
         _ => 400,
     };
 

@@ -2,51 +2,36 @@ using System.Text.Json;
 
 namespace Berth.Core.Manifests;
 
-/// <summary>
-/// The media type a stored manifest is served with: its own top-level mediaType, or for an OCI manifest that omits
-/// it, index or image manifest by shape (as registry:2 decides). Scans only the top level, without building a DOM.
-/// </summary>
+/// <summary>The media type a stored manifest is served with, decided as <see cref="ManifestParser"/> decided it on upload.</summary>
 public static class ManifestMediaType
 {
-    public static string Detect(ReadOnlySpan<byte> content)
+    /// <summary>
+    /// Null when the bytes are not one unambiguous JSON object (malformed, or a duplicate key): such a document was
+    /// never accepted by Berth and is not served. A declared type that is no manifest type (say <c>text/html</c>
+    /// in data written by another tool) is never echoed to a client: the type implied by the shape is used instead.
+    /// </summary>
+    public static string? Detect(ReadOnlyMemory<byte> content)
     {
-        var reader = new Utf8JsonReader(content, new JsonReaderOptions { MaxDepth = 64 });
-        var sawManifests = false;
-        var sawConfig = false;
         try
         {
-            while (reader.Read())
+            using var document = ManifestJson.Parse(content);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1)
-                {
-                    continue;
-                }
-
-                if (reader.ValueTextEquals("mediaType"u8))
-                {
-                    reader.Read();
-                    if (reader.TokenType == JsonTokenType.String)
-                    {
-                        return reader.GetString()!;
-                    }
-                }
-                else if (reader.ValueTextEquals("manifests"u8))
-                {
-                    sawManifests = true;
-                }
-                else if (reader.ValueTextEquals("config"u8))
-                {
-                    sawConfig = true;
-                }
-
-                reader.Skip();
+                return null;
             }
+
+            var declared = ManifestJson.MediaTypeOf(root);
+            if (declared is not null && (MediaTypes.IsSupported(declared) || MediaTypes.IsSchema1(declared) && declared != "application/json"))
+            {
+                return declared;
+            }
+
+            return ManifestJson.MediaTypeByShape(root);
         }
         catch (JsonException)
         {
-            // Stored manifests were validated on the way in; a damaged one is served as an OCI manifest.
+            return null;
         }
-
-        return sawManifests && !sawConfig ? MediaTypes.OciIndex : MediaTypes.OciManifest;
     }
 }

@@ -44,24 +44,49 @@ public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobSt
         return await ReadAsync(digest, cancellationToken);
     }
 
-    /// <summary>The manifest bytes by digest alone, for callers that already checked the repository link.</summary>
-    public async Task<StoredManifest?> ReadAsync(Digest digest, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The manifest bytes by digest alone. Private: every read on behalf of a repository goes through
+    /// <see cref="GetAsync"/>, which checks the repository's revision link first.
+    /// </summary>
+    private async Task<StoredManifest?> ReadAsync(Digest digest, CancellationToken cancellationToken)
     {
         if (_cache.TryGet(digest, out var cached))
         {
             return cached;
         }
 
-        var content = await driver.GetContentAsync(RegistryPaths.BlobData(digest), cancellationToken);
+        var content = await ReadLimitedAsync(digest, cancellationToken);
         if (content is null || !Digest.Compute(digest.Algorithm, content).Equals(digest))
         {
             // Bytes that do not hash to their name are never served (nor cached), whatever wrote them.
             return null;
         }
 
-        var manifest = new StoredManifest(digest, content, ManifestMediaType.Detect(content));
+        if (ManifestMediaType.Detect(content) is not { } mediaType)
+        {
+            return null;
+        }
+
+        var manifest = new StoredManifest(digest, content, mediaType);
         _cache.Add(digest, manifest);
         return manifest;
+    }
+
+    /// <summary>
+    /// A manifest is read whole, so nothing larger than a manifest may be: a revision link that names a
+    /// multi-GiB layer (written by hand or by another tool) must not pull it into memory.
+    /// </summary>
+    private async Task<byte[]?> ReadLimitedAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        await using var stream = await driver.OpenReadAsync(RegistryPaths.BlobData(digest), cancellationToken);
+        if (stream is null || stream.Length > MaxManifestBytes)
+        {
+            return null;
+        }
+
+        var content = new byte[stream.Length];
+        await stream.ReadExactlyAsync(content, cancellationToken);
+        return content;
     }
 
     /// <summary>
@@ -94,7 +119,9 @@ public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobSt
             return ManifestPutOutcome.Failed(missing);
         }
 
-        if (await blobs.StatDataAsync(digest, cancellationToken) is null)
+        // Skipping the write is decided by the store itself, never a cached fact: data removed since (by a
+        // collector or an operator) must be written again.
+        if (await blobs.StatDataInStoreAsync(digest, cancellationToken) is null)
         {
             await driver.PutContentAsync(RegistryPaths.BlobData(digest), content, cancellationToken);
         }

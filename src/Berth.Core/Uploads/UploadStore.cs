@@ -67,10 +67,8 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, UploadHa
             return new AppendOutcome(AppendResult.RangeMismatch, status.Size);
         }
 
-        var (size, copied) = await WriteAsync(repository, id, body, append: true, cancellationToken);
-        return expectedLength is { } length && copied != length
-            ? new AppendOutcome(AppendResult.LengthMismatch, size)
-            : new AppendOutcome(AppendResult.Appended, size);
+        var (size, committed) = await WriteAsync(repository, id, body, append: true, expectedLength, cancellationToken);
+        return committed ? new AppendOutcome(AppendResult.Appended, size) : new AppendOutcome(AppendResult.LengthMismatch, size);
     }
 
     /// <summary>Verifies the session's bytes against <paramref name="expected"/>, then makes them the blob.</summary>
@@ -80,6 +78,18 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, UploadHa
         if (status is null)
         {
             return new CompleteOutcome(CompleteResult.UploadUnknown);
+        }
+
+        if (status.Size == 0)
+        {
+            // No bytes arrived (the data file may not even exist): the blob is the empty blob, or a mismatch.
+            var empty = await PutSmallAsync(repository, expected, Stream.Null, 0, cancellationToken);
+            if (empty.Result == CompleteResult.Committed)
+            {
+                await CancelAsync(repository, id, cancellationToken);
+            }
+
+            return empty;
         }
 
         var actual = await DigestOfAsync(repository, id, expected.Algorithm, status.Size, cancellationToken);
@@ -137,8 +147,8 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, UploadHa
         var id = UploadId.New();
         try
         {
-            var (size, _) = await WriteAsync(repository, id, body, append: false, cancellationToken);
-            if (expectedLength is { } length && size != length)
+            var (size, committed) = await WriteAsync(repository, id, body, append: false, expectedLength, cancellationToken);
+            if (!committed)
             {
                 return new CompleteOutcome(CompleteResult.LengthMismatch, Size: size);
             }
@@ -176,7 +186,7 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, UploadHa
                 return new CompleteOutcome(CompleteResult.DigestMismatch, Size: length);
             }
 
-            if (await blobs.StatDataAsync(expected, cancellationToken) is null)
+            if (await blobs.StatDataInStoreAsync(expected, cancellationToken) is null)
             {
                 // PutContent is atomic in every driver: the blob is whole or absent, never a prefix.
                 await driver.PutContentAsync(RegistryPaths.BlobData(expected), content, cancellationToken);
@@ -194,8 +204,9 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, UploadHa
     /// <summary>Links a blob another repository already has (POST ?mount=&amp;from=); null when it cannot.</summary>
     public async Task<BlobDescriptor?> MountAsync(RepositoryName repository, RepositoryName from, Digest digest, CancellationToken cancellationToken = default)
     {
-        var source = await blobs.StatAsync(from, digest, cancellationToken);
-        if (source is null)
+        // A mount replaces an upload, so it is a decision to skip writing data: the store must still have it.
+        if (await blobs.StatAsync(from, digest, cancellationToken) is null ||
+            await blobs.StatDataInStoreAsync(digest, cancellationToken) is not { } source)
         {
             return null;
         }
@@ -210,13 +221,25 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, UploadHa
         return await driver.DeleteAsync(RegistryPaths.Upload(repository, id), cancellationToken);
     }
 
-    private async Task<(long Size, long Copied)> WriteAsync(RepositoryName repository, string id, Stream body, bool append, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies the body into the session's data. When <paramref name="expectedLength"/> is known and the body was not
+    /// that long, nothing is committed: an error answer leaves the upload exactly as it was. Returns the committed
+    /// size of the data and whether this chunk was committed.
+    /// </summary>
+    private async Task<(long Size, bool Committed)> WriteAsync(
+        RepositoryName repository, string id, Stream body, bool append, long? expectedLength, CancellationToken cancellationToken)
     {
         await using var writer = await driver.OpenWriterAsync(RegistryPaths.UploadData(repository, id), append, cancellationToken);
+        var committedSize = writer.Size;
         var hash = hashStates.Take(id, writer.Size);
         try
         {
             var copied = await BodyCopier.CopyAsync(body, writer, hash, cancellationToken);
+            if (expectedLength is { } length && copied != length)
+            {
+                return (committedSize, false);
+            }
+
             await writer.CommitAsync(cancellationToken);
             if (hash is not null)
             {
@@ -224,10 +247,11 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, UploadHa
                 hash = null;
             }
 
-            return (writer.Size, copied);
+            return (writer.Size, true);
         }
         finally
         {
+            // A hash that saw bytes which were not committed is wrong for the session; the next request rehashes.
             hash?.Dispose();
         }
     }
@@ -252,8 +276,9 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, UploadHa
 
     private async Task<BlobDescriptor> CommitAsync(RepositoryName repository, string id, Digest digest, long size, CancellationToken cancellationToken)
     {
-        // Content-addressed: when the blob already exists, its bytes are these bytes, so the move can be skipped.
-        if (await blobs.StatDataAsync(digest, cancellationToken) is null)
+        // Content-addressed: when the blob already exists, its bytes are these bytes, so the move can be skipped;
+        // the store is asked, not a cache, so data removed since is written again.
+        if (await blobs.StatDataInStoreAsync(digest, cancellationToken) is null)
         {
             await driver.MoveAsync(RegistryPaths.UploadData(repository, id), RegistryPaths.BlobData(digest), cancellationToken);
         }

@@ -1,5 +1,6 @@
 using Berth.Core.Errors;
 using Berth.Core.Manifests;
+using Berth.Core.Names;
 using Berth.Server.Errors;
 using Berth.Server.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +17,7 @@ namespace Berth.Server.Endpoints;
 internal static class AcceptNegotiation
 {
     public static async Task<(StoredManifest? Manifest, IResult? Error)> NegotiateAsync(
-        StringValues accept, StoredManifest manifest, bool byTag, RegistryServices registry, CancellationToken cancellationToken)
+        StringValues accept, RepositoryName repository, StoredManifest manifest, bool byTag, RegistryServices registry, CancellationToken cancellationToken)
     {
         var accepted = Parse(accept);
         if (accepted.Count == 0 || accepted.Contains("*/*"))
@@ -26,7 +27,7 @@ internal static class AcceptNegotiation
 
         if (manifest.MediaType == MediaTypes.DockerManifestList && byTag && !accepted.Contains(MediaTypes.DockerManifestList))
         {
-            return await DefaultPlatformAsync(manifest, accepted, registry, cancellationToken);
+            return await DefaultPlatformAsync(repository, manifest, accepted, registry, cancellationToken);
         }
 
         if (manifest.MediaType == MediaTypes.OciManifest && !accepted.Contains(MediaTypes.OciManifest))
@@ -43,11 +44,13 @@ internal static class AcceptNegotiation
     }
 
     private static async Task<(StoredManifest?, IResult?)> DefaultPlatformAsync(
-        StoredManifest list, HashSet<string> accepted, RegistryServices registry, CancellationToken cancellationToken)
+        RepositoryName repository, StoredManifest list, HashSet<string> accepted, RegistryServices registry, CancellationToken cancellationToken)
     {
         var parsed = ManifestParser.Parse(list.Content, list.MediaType).Manifest;
         var target = parsed?.Manifests.FirstOrDefault(m => m.Platform is { Architecture: "amd64", Os: "linux" });
-        var child = target is null ? null : await registry.Manifests.ReadAsync(target.Digest, cancellationToken);
+        // The child is read through this repository's revision links, as registry:2 reads it through the
+        // repository's manifest service: a list must not be a way to read content of other repositories.
+        var child = target is null ? null : await registry.Manifests.GetAsync(repository, target.Digest, cancellationToken);
         if (child is null || child.MediaType == MediaTypes.OciManifest && !accepted.Contains(MediaTypes.OciManifest))
         {
             return (null, Problems.Of(ErrorCode.ManifestUnknown, "manifest list has no linux/amd64 image this client accepts"));

@@ -14,21 +14,23 @@ internal static class ManifestEndpoints
 {
     public static async Task<IResult> GetAsync(HttpContext context, RegistryServices registry, RepositoryName name, string reference)
     {
-        if (ReferenceError(reference) is { } invalid)
+        // A reference that is neither a tag nor a digest names no manifest: registry:2 and the OCI conformance
+        // suite expect 404 MANIFEST_UNKNOWN for reads, not a 400.
+        if (!IsReference(reference))
         {
-            return invalid;
+            return Problems.ManifestUnknown(reference);
         }
 
         var cancellationToken = context.RequestAborted;
         var digest = await registry.Manifests.ResolveAsync(name, reference, cancellationToken);
-        var manifest = digest is null ? null : await registry.Manifests.ReadAsync(digest, cancellationToken);
+        var manifest = digest is null ? null : await registry.Manifests.GetAsync(name, digest, cancellationToken);
         if (manifest is null)
         {
             return Problems.ManifestUnknown(reference);
         }
 
         var isTag = !Digest.TryParse(reference, out _);
-        var negotiation = await AcceptNegotiation.NegotiateAsync(context.Request.Headers.Accept, manifest, isTag, registry, cancellationToken);
+        var negotiation = await AcceptNegotiation.NegotiateAsync(context.Request.Headers.Accept, name, manifest, isTag, registry, cancellationToken);
         if (negotiation.Error is not null)
         {
             return negotiation.Error;
@@ -95,14 +97,14 @@ internal static class ManifestEndpoints
 
     public static async Task<IResult> DeleteAsync(RegistryServices registry, RepositoryName name, string reference, CancellationToken cancellationToken)
     {
-        if (ReferenceError(reference) is { } invalid)
-        {
-            return invalid;
-        }
-
         if (!registry.Configuration.Storage.DeleteEnabled)
         {
             return Problems.DeleteDisabled();
+        }
+
+        if (!IsReference(reference))
+        {
+            return Problems.ManifestUnknown(reference);
         }
 
         var deleted = Digest.TryParse(reference, out var digest)
@@ -111,6 +113,9 @@ internal static class ManifestEndpoints
         return deleted ? Results.Accepted() : Problems.ManifestUnknown(reference);
     }
 
+    private static bool IsReference(string reference) => Digest.TryParse(reference, out _) || TagName.IsValid(reference);
+
+    /// <summary>For a PUT, where the spec wants an invalid tag refused with 400.</summary>
     private static IResult? ReferenceError(string reference)
     {
         if (reference.Contains(':', StringComparison.Ordinal))

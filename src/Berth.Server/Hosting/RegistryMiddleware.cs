@@ -2,8 +2,10 @@ using Berth.Core.Errors;
 using Berth.Core.Storage;
 using Berth.Server.Endpoints;
 using Berth.Server.Errors;
+using Berth.Server.Routing;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Server.Hosting;
@@ -19,16 +21,21 @@ internal sealed partial class RegistryMiddleware(RequestDelegate next, RegistryS
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var headers = context.Response.Headers;
-        headers[RegistryHeaders.ApiVersion] = RegistryHeaders.ApiVersionValue;
+        AddStandardHeaders(context.Response.Headers);
         foreach (var (name, values) in _configuredHeaders)
         {
-            headers[name] = values;
+            context.Response.Headers[name] = values;
         }
 
         var started = _accessLog ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         try
         {
+            if (RequestTarget.HasDotSegments(context.Features.Get<IHttpRequestFeature>()?.RawTarget))
+            {
+                await RegistryErrorResult.WriteAsync(context, new RegistryError(ErrorCode.NameInvalid, "the request path has '.' or '..' segments; send the path without them"), StatusCodes.Status400BadRequest);
+                return;
+            }
+
             await next(context);
         }
         catch (Exception e) when (context.RequestAborted.IsCancellationRequested || e is ConnectionResetException)
@@ -50,7 +57,7 @@ internal sealed partial class RegistryMiddleware(RequestDelegate next, RegistryS
         catch (Exception e)
         {
             LogUnhandled(logger, e, context.Request.Method, context.Request.Path);
-            await WriteErrorAsync(context, new RegistryError(ErrorCode.Unavailable, "internal error; see the registry log"), StatusCodes.Status500InternalServerError);
+            await WriteErrorAsync(context, new RegistryError(ErrorCode.Unknown, "internal error; see the registry log"), StatusCodes.Status500InternalServerError);
         }
         finally
         {
@@ -72,8 +79,18 @@ internal sealed partial class RegistryMiddleware(RequestDelegate next, RegistryS
         }
 
         context.Response.Clear();
-        context.Response.Headers[RegistryHeaders.ApiVersion] = RegistryHeaders.ApiVersionValue;
+        AddStandardHeaders(context.Response.Headers);
         await RegistryErrorResult.WriteAsync(context, error, status);
+    }
+
+    private static void AddStandardHeaders(IHeaderDictionary headers)
+    {
+        headers[RegistryHeaders.ApiVersion] = RegistryHeaders.ApiVersionValue;
+
+        // Manifests are JSON a pusher chose, served from the registry's origin: never let a browser sniff them
+        // into HTML or run anything an API response carries.
+        headers.XContentTypeOptions = "nosniff";
+        headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'; sandbox";
     }
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "{Method} {Path} {Status} {Bytes}B {ElapsedMs:F1}ms")]
