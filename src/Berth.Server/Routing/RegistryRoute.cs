@@ -20,22 +20,22 @@ public enum RouteKind
 /// </summary>
 public sealed partial record RegistryRoute(RouteKind Kind, string Name, string Reference)
 {
-    [GeneratedRegex(@"^(?<name>.+)/blobs/uploads/?\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<name>.+)/blobs/uploads/?\z", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
     private static partial Regex UploadStartPattern();
 
-    [GeneratedRegex(@"^(?<name>.+)/blobs/uploads/(?<ref>[^/]+)\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<name>.+)/blobs/uploads/(?<ref>[^/]+)\z", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
     private static partial Regex UploadPattern();
 
-    [GeneratedRegex(@"^(?<name>.+)/blobs/(?<ref>[^/]+)\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<name>.+)/blobs/(?<ref>[^/]+)\z", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
     private static partial Regex BlobPattern();
 
-    [GeneratedRegex(@"^(?<name>.+)/manifests/(?<ref>[^/]+)\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<name>.+)/manifests/(?<ref>[^/]+)\z", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
     private static partial Regex ManifestPattern();
 
-    [GeneratedRegex(@"^(?<name>.+)/tags/list\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<name>.+)/tags/list\z", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
     private static partial Regex TagsPattern();
 
-    [GeneratedRegex(@"^(?<name>.+)/referrers/(?<ref>[^/]+)\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<name>.+)/referrers/(?<ref>[^/]+)\z", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
     private static partial Regex ReferrersPattern();
 
     /// <summary>Parses the path after <c>/v2/</c>; null when it names no registry resource.</summary>
