@@ -9,7 +9,7 @@ namespace Berth.Core.Caching;
 /// coordination between instances. Bounded by an approximate byte budget: when it is exceeded the cache starts
 /// over, which keeps memory flat at the cost of a few re-reads.
 /// </summary>
-public sealed class ContentCache<T>(long byteBudget, Func<T, long> weigh)
+internal sealed class ContentCache<T>(long byteBudget, Func<T, long> weigh)
     where T : class
 {
     private readonly ConcurrentDictionary<Digest, T> _entries = new();

@@ -7,7 +7,7 @@ namespace Berth.Core.Caching;
 /// tag lists, the repository list). Staleness is bounded by the time to live; this instance's own writes update or
 /// remove entries at once. Bounded in count: past the limit it starts over.
 /// </summary>
-public sealed class ExpiringCache<TKey, TValue>(TimeSpan timeToLive, TimeProvider time, int maxEntries = 100_000, IEqualityComparer<TKey>? comparer = null)
+internal sealed class ExpiringCache<TKey, TValue>(TimeSpan timeToLive, TimeProvider time, int maxEntries = 100_000, IEqualityComparer<TKey>? comparer = null)
     where TKey : notnull
 {
     private readonly ConcurrentDictionary<TKey, (TValue Value, long ExpiresAt)> _entries = new(comparer);
@@ -25,14 +25,19 @@ public sealed class ExpiringCache<TKey, TValue>(TimeSpan timeToLive, TimeProvide
         return false;
     }
 
-    public void Set(TKey key, TValue value)
+    public void Set(TKey key, TValue value) => Set(key, value, _ticksToLive);
+
+    /// <summary>An entry with its own time to live instead of the cache's default.</summary>
+    public void Set(TKey key, TValue value, TimeSpan timeToLive) => Set(key, value, (long)(timeToLive.TotalSeconds * time.TimestampFrequency));
+
+    private void Set(TKey key, TValue value, long ticksToLive)
     {
         if (_entries.Count >= maxEntries)
         {
             _entries.Clear();
         }
 
-        _entries[key] = (value, time.GetTimestamp() + _ticksToLive);
+        _entries[key] = (value, time.GetTimestamp() + ticksToLive);
     }
 
     public void Remove(TKey key) => _entries.TryRemove(key, out _);

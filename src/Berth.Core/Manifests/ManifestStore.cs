@@ -3,9 +3,9 @@ using Berth.Core.Caching;
 using Berth.Core.Digests;
 using Berth.Core.Errors;
 using Berth.Core.Names;
-using Berth.Core.Repositories;
 using Berth.Core.Storage;
 using Berth.Core.Tags;
+using Berth.Core.Writes;
 
 namespace Berth.Core.Manifests;
 
@@ -13,12 +13,10 @@ namespace Berth.Core.Manifests;
 /// Manifests stored as registry:2 stores them: the bytes as a blob, a revision link in the repository, tag links and,
 /// for manifests with a subject, a referrer link.
 /// </summary>
-public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobStore blobs, TagStore tags, RepositoryCatalog catalog)
+public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobStore blobs, TagStore tags, RegistryWriter writer, IRegistryCache cache)
 {
     /// <summary>distribution-spec: registries SHOULD accept manifests of at least 4 MiB.</summary>
     public const int MaxManifestBytes = 4 * 1024 * 1024;
-
-    private readonly ContentCache<StoredManifest> _cache = new(64 * 1024 * 1024, m => m.Content.Length);
 
     public async Task<Digest?> ResolveAsync(RepositoryName repository, string reference, CancellationToken cancellationToken = default)
     {
@@ -50,7 +48,7 @@ public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobSt
     /// </summary>
     private async Task<StoredManifest?> ReadAsync(Digest digest, CancellationToken cancellationToken)
     {
-        if (_cache.TryGet(digest, out var cached))
+        if (cache.TryGetContent(digest, out var cached))
         {
             return cached;
         }
@@ -68,7 +66,7 @@ public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobSt
         }
 
         var manifest = new StoredManifest(digest, content, mediaType);
-        _cache.Add(digest, manifest);
+        cache.SetContent(manifest);
         return manifest;
     }
 
@@ -119,26 +117,8 @@ public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobSt
             return ManifestPutOutcome.Failed(missing);
         }
 
-        // Skipping the write is decided by the store itself, never a cached fact: data removed since (by a
-        // collector or an operator) must be written again.
-        if (await blobs.StatDataInStoreAsync(digest, cancellationToken) is null)
-        {
-            await driver.PutContentAsync(RegistryPaths.BlobData(digest), content, cancellationToken);
-        }
-
-        await links.WriteAsync(RegistryPaths.ManifestRevisionLink(repository, digest), digest, cancellationToken);
-        catalog.Remember(repository);
-        if (manifest!.Subject is { } subject)
-        {
-            await links.WriteAsync(RegistryPaths.ReferrerLink(repository, subject.Digest, digest), digest, cancellationToken);
-        }
-
-        if (tag is not null)
-        {
-            await tags.TagAsync(repository, tag, digest, cancellationToken);
-        }
-
-        return ManifestPutOutcome.Stored(digest, manifest);
+        await writer.PutManifestAsync(repository, digest, content, manifest!, tag, cancellationToken);
+        return ManifestPutOutcome.Stored(digest, manifest!);
     }
 
     /// <summary>Deletes a revision, every tag that points to it and its referrer link; false when it was not there.</summary>
@@ -150,17 +130,8 @@ public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobSt
             return false;
         }
 
-        foreach (var tag in await tags.FindAsync(repository, digest, cancellationToken))
-        {
-            await tags.DeleteAsync(repository, tag, cancellationToken);
-        }
-
-        if (ManifestParser.Parse(stored.Content, stored.MediaType).Manifest?.Subject is { } subject)
-        {
-            await links.DeleteAsync(StoragePath.Parent(RegistryPaths.ReferrerLink(repository, subject.Digest, digest)), cancellationToken);
-        }
-
-        return await links.DeleteAsync(RegistryPaths.ManifestRevision(repository, digest), cancellationToken);
+        var subject = ManifestParser.Parse(stored.Content, stored.MediaType).Manifest?.Subject?.Digest;
+        return await writer.DeleteManifestAsync(repository, digest, subject, cancellationToken);
     }
 
     private static Dictionary<string, string> DigestDetail(string digest) => new(StringComparer.Ordinal) { ["digest"] = digest };

@@ -10,25 +10,22 @@ namespace Berth.Core.Repositories;
 /// </summary>
 /// <remarks>
 /// Walking the tree costs one listing per directory, which on remote storage is a round trip each, so the sorted
-/// list is kept for <see cref="TimeToLive"/>: pages of one listing come from the same snapshot, repositories this
+/// list is kept for <see cref="CacheKeys.CatalogTimeToLive"/>: pages of one listing come from the same snapshot, repositories this
 /// instance creates join it at once, and those created by another instance appear within the time to live.
 /// </remarks>
-public sealed class RepositoryCatalog(IStorageDriver driver, TimeProvider time)
+public sealed class RepositoryCatalog(IStorageDriver driver, IRegistryCache cache)
 {
-    public static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(10);
-
     private const int ParallelListings = 16;
     private static readonly string[] RepositoryMarkers = ["_manifests", "_layers"];
-    private readonly ExpiringCache<string, SortedSet<string>> _snapshot = new(TimeToLive, time, maxEntries: 1);
     private readonly Lock _snapshotLock = new();
 
     /// <summary>Up to <paramref name="limit"/> repository names after <paramref name="last"/>, in lexical order.</summary>
     public async Task<IReadOnlyList<string>> ListAsync(int limit, string? last, CancellationToken cancellationToken = default)
     {
-        if (!_snapshot.TryGet(string.Empty, out var names))
+        if (!cache.TryGetFact<SortedSet<string>>(CacheKeys.Catalog, out var names))
         {
             names = new SortedSet<string>(await FindAsync(RepositoryMarkers, cancellationToken), StringComparer.Ordinal);
-            _snapshot.Set(string.Empty, names);
+            cache.SetFact(CacheKeys.Catalog, names, CacheKeys.CatalogTimeToLive);
         }
 
         lock (_snapshotLock)
@@ -38,9 +35,9 @@ public sealed class RepositoryCatalog(IStorageDriver driver, TimeProvider time)
     }
 
     /// <summary>Called when this instance writes a repository's first link, so the catalog shows it at once.</summary>
-    public void Remember(RepositoryName repository)
+    internal void Remember(RepositoryName repository)
     {
-        if (_snapshot.TryGet(string.Empty, out var names))
+        if (cache.TryGetFact<SortedSet<string>>(CacheKeys.Catalog, out var names))
         {
             lock (_snapshotLock)
             {

@@ -6,6 +6,7 @@ using Berth.Core.Blobs;
 using Berth.Core.Digests;
 using Berth.Core.Names;
 using Berth.Core.Storage;
+using Berth.Core.Writes;
 
 namespace Berth.Core.Uploads;
 
@@ -14,7 +15,7 @@ namespace Berth.Core.Uploads;
 /// <c>startedat</c>), so a session survives a restart and can continue on another instance. Bytes reach the blob
 /// store only by a move after their digest is verified.
 /// </summary>
-public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, UploadHashStates hashStates, TimeProvider time)
+public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, RegistryWriter writer, UploadHashStates hashStates, TimeProvider time)
 {
     /// <summary>
     /// Blobs up to this size that arrive whole with a known length (most configs and small layers) are verified in a
@@ -186,13 +187,7 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, UploadHa
                 return new CompleteOutcome(CompleteResult.DigestMismatch, Size: length);
             }
 
-            if (await blobs.StatDataInStoreAsync(expected, cancellationToken) is null)
-            {
-                // PutContent is atomic in every driver: the blob is whole or absent, never a prefix.
-                await driver.PutContentAsync(RegistryPaths.BlobData(expected), content, cancellationToken);
-            }
-
-            await blobs.LinkAsync(repository, expected, cancellationToken);
+            await writer.PutBlobAsync(repository, expected, content, cancellationToken);
             return new CompleteOutcome(CompleteResult.Committed, new BlobDescriptor(expected, length), length);
         }
         finally
@@ -211,7 +206,7 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, UploadHa
             return null;
         }
 
-        await blobs.LinkAsync(repository, digest, cancellationToken);
+        await writer.MountBlobAsync(repository, from, source, cancellationToken);
         return source;
     }
 
@@ -229,25 +224,25 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, UploadHa
     private async Task<(long Size, bool Committed)> WriteAsync(
         RepositoryName repository, string id, Stream body, bool append, long? expectedLength, CancellationToken cancellationToken)
     {
-        await using var writer = await driver.OpenWriterAsync(RegistryPaths.UploadData(repository, id), append, cancellationToken);
-        var committedSize = writer.Size;
-        var hash = hashStates.Take(id, writer.Size);
+        await using var data = await driver.OpenWriterAsync(RegistryPaths.UploadData(repository, id), append, cancellationToken);
+        var committedSize = data.Size;
+        var hash = hashStates.Take(id, data.Size);
         try
         {
-            var copied = await BodyCopier.CopyAsync(body, writer, hash, cancellationToken);
+            var copied = await BodyCopier.CopyAsync(body, data, hash, cancellationToken);
             if (expectedLength is { } length && copied != length)
             {
                 return (committedSize, false);
             }
 
-            await writer.CommitAsync(cancellationToken);
+            await data.CommitAsync(cancellationToken);
             if (hash is not null)
             {
-                hashStates.Return(id, hash, writer.Size);
+                hashStates.Return(id, hash, data.Size);
                 hash = null;
             }
 
-            return (writer.Size, true);
+            return (data.Size, true);
         }
         finally
         {
@@ -276,14 +271,8 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, UploadHa
 
     private async Task<BlobDescriptor> CommitAsync(RepositoryName repository, string id, Digest digest, long size, CancellationToken cancellationToken)
     {
-        // Content-addressed: when the blob already exists, its bytes are these bytes, so the move can be skipped;
-        // the store is asked, not a cache, so data removed since is written again.
-        if (await blobs.StatDataInStoreAsync(digest, cancellationToken) is null)
-        {
-            await driver.MoveAsync(RegistryPaths.UploadData(repository, id), RegistryPaths.BlobData(digest), cancellationToken);
-        }
-
-        await blobs.LinkAsync(repository, digest, cancellationToken);
-        return new BlobDescriptor(digest, size);
+        var blob = new BlobDescriptor(digest, size);
+        await writer.CommitUploadAsync(repository, RegistryPaths.UploadData(repository, id), blob, cancellationToken);
+        return blob;
     }
 }

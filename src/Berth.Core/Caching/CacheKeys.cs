@@ -1,0 +1,32 @@
+using Berth.Core.Digests;
+using Berth.Core.Names;
+
+namespace Berth.Core.Caching;
+
+/// <summary>
+/// Keys of the mutable facts, and how long each kind may be believed when another instance sharing the store
+/// changes it. This instance's own writes invalidate at once; the times bound what others' writes can leave stale.
+/// </summary>
+public static class CacheKeys
+{
+    /// <summary>A link file (tag, revision, layer, referrer), keyed by its storage path.</summary>
+    public static readonly TimeSpan LinkTimeToLive = TimeSpan.FromSeconds(2);
+
+    /// <summary>A blob's existence and size; data only disappears by garbage collection or by hand.</summary>
+    public static readonly TimeSpan BlobTimeToLive = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan TagListTimeToLive = TimeSpan.FromSeconds(2);
+
+    public static readonly TimeSpan CatalogTimeToLive = TimeSpan.FromSeconds(10);
+
+    public const string Catalog = "catalog";
+
+    /// <summary>Links are keyed by path, so a deleted directory invalidates by prefix.</summary>
+    public static string Link(string path) => "link:" + path;
+
+    public static string LinkDirectory(string directory) => "link:" + directory + "/";
+
+    public static string Blob(Digest digest) => "blob:" + digest.Value;
+
+    public static string TagList(RepositoryName repository) => "tags:" + repository.Value;
+}
