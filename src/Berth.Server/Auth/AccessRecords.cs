@@ -1,3 +1,4 @@
+using System.Buffers;
 using Berth.Core.Names;
 using Berth.Server.Routing;
 using Microsoft.AspNetCore.Http;
@@ -7,11 +8,15 @@ namespace Berth.Server.Auth;
 /// <summary>What a /v2/ request needs, computed as registry:2's <c>app.go</c> does (appendAccessRecords).</summary>
 internal static class AccessRecords
 {
-    public static IReadOnlyList<AccessRecord> For(HttpRequest request)
+    // The characters of the repository name grammar. Checked on top of RepositoryName.TryParse: a .NET regex's '$'
+    // also matches before a final "\n", so a grammar written with it would let "alice/app\n" through as a name.
+    private static readonly SearchValues<char> NameCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789._-/");
+
+    /// <summary>What the request needs, from the route parsed once for it (<see cref="IRegistryRouteFeature"/>).</summary>
+    public static IReadOnlyList<AccessRecord> For(HttpContext context)
     {
-        var path = request.Path.Value ?? string.Empty;
-        var rest = path.Length > 3 ? path[3..].TrimStart('/') : string.Empty;
-        var route = RegistryRoute.Parse(rest);
+        var request = context.Request;
+        var route = context.Features.Get<IRegistryRouteFeature>()?.Route;
 
         // GET /v2/ (and anything that is no registry resource) needs an identity and nothing more.
         if (route is null || route.Kind is RouteKind.Base)
@@ -26,7 +31,7 @@ internal static class AccessRecords
 
         // An invalid name gets NAME_INVALID from the dispatcher once the caller is known; it never names a
         // resource, and never reaches a challenge header unvalidated.
-        if (!RepositoryName.TryParse(route.Name, out _))
+        if (!IsRepositoryName(route.Name))
         {
             return [];
         }
@@ -49,13 +54,17 @@ internal static class AccessRecords
 
         // A cross-repository mount reads the source repository: without this, push rights on one repository
         // would let a client copy any blob out of every other.
-        if (route.Kind is RouteKind.UploadStart && RepositoryName.TryParse(request.Query["from"].ToString(), out var from))
+        if (route.Kind is RouteKind.UploadStart && request.Query["from"].ToString() is var from && IsRepositoryName(from))
         {
-            records.Add(new AccessRecord(AccessRecord.Repository, from.Value, "pull"));
+            records.Add(new AccessRecord(AccessRecord.Repository, from, "pull"));
         }
 
         return records;
     }
+
+    /// <summary>True when <paramref name="name"/> is a repository name, and nothing but one, character for character.</summary>
+    public static bool IsRepositoryName(string name) =>
+        !name.AsSpan().ContainsAnyExcept(NameCharacters) && RepositoryName.TryParse(name, out var parsed) && parsed.Value == name;
 
     /// <summary>registry:2's scope parameter: <c>repository:a:pull,push repository:b:pull</c>, actions sorted.</summary>
     public static string Scope(IReadOnlyList<AccessRecord> records)

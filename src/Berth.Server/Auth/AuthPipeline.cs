@@ -8,14 +8,23 @@ using Microsoft.Extensions.Logging;
 
 namespace Berth.Server.Auth;
 
-/// <summary>The access controller for /v2/ and, with the built-in issuer, the token service behind /auth/token.</summary>
-internal sealed partial class AuthPipeline(IAccessController controller, TokenService? tokens, ILogger logger)
+/// <summary>
+/// What the configured auth type needs, built once: the Basic scheme (htpasswd) or the Bearer scheme (token,
+/// builtin) and, with the built-in issuer, the token service behind /auth/token.
+/// </summary>
+internal sealed partial class AuthPipeline(HtpasswdScheme? basic, BearerScheme? bearer, TokenService? tokens, ILogger logger)
 {
-    public IAccessController Controller => controller;
+    public HtpasswdScheme? Basic => basic;
+
+    public BearerScheme? Bearer => bearer;
 
     public TokenService? Tokens => tokens;
 
     public ILogger Logger => logger;
+
+    /// <summary>The authentication scheme that guards the registry.</summary>
+    public static string SchemeFor(AuthOptions options) =>
+        options.Htpasswd is not null ? BasicAuthenticationHandler.SchemeName : BearerAuthenticationHandler.SchemeName;
 
     public static AuthPipeline Create(AuthOptions options, HttpOptions http, ILoggerFactory loggers, TimeProvider time)
     {
@@ -23,13 +32,13 @@ internal sealed partial class AuthPipeline(IAccessController controller, TokenSe
         if (options.Htpasswd is { } htpasswd)
         {
             var users = new HtpasswdFile(htpasswd.Path, logger, time);
-            return new AuthPipeline(new HtpasswdAccessController(users, htpasswd.Realm, new LoginThrottle(htpasswd.Throttle, time), logger), null, logger);
+            return new AuthPipeline(new HtpasswdScheme(new PasswordLogin(users, new LoginThrottle(htpasswd.Throttle, time)), htpasswd.Realm), null, null, logger);
         }
 
         if (options.Token is { } token)
         {
             var verifier = new TokenVerifier(token.Issuer, token.Service, token.Keys, time);
-            return new AuthPipeline(new TokenAccessController(verifier, _ => token.Realm, token.Service, logger), null, logger);
+            return new AuthPipeline(null, new BearerScheme(verifier, _ => token.Realm, token.Service), null, logger);
         }
 
         var builtin = options.Builtin ?? throw new InvalidOperationException("no auth type is configured");
@@ -58,19 +67,19 @@ internal sealed partial class AuthPipeline(IAccessController controller, TokenSe
         }
 
         var service = new TokenService(
-            new HtpasswdFile(builtin.Htpasswd, logger, time),
-            new LoginThrottle(builtin.Throttle, time),
+            new PasswordLogin(new HtpasswdFile(builtin.Htpasswd, logger, time), new LoginThrottle(builtin.Throttle, time)),
             builtin.Policy,
             new TokenIssuer(key, builtin.Issuer, builtin.Service, builtin.Expiration, time),
             builtin.Service);
 
-        // Without a configured realm, the token endpoint is addressed as the client (or its proxy) addressed us.
+        // Without a configured realm, the token endpoint is addressed as the client addressed us, or as a proxy named in
+        // http.trustedproxies says it was addressed: never from headers anyone else sends.
         var urlOptions = new HttpOptions { Host = http.Host };
         Func<HttpContext, string> realm = builtin.Realm is { } fixedRealm
             ? _ => fixedRealm
             : context => RegistryUrls.Absolute(context, urlOptions, TokenEndpoint.Path);
         var builtinVerifier = new TokenVerifier(builtin.Issuer, builtin.Service, TrustedKeys.Single(key.KeyId, key.Key), time);
-        return new AuthPipeline(new TokenAccessController(builtinVerifier, realm, builtin.Service, logger), service, logger);
+        return new AuthPipeline(null, new BearerScheme(builtinVerifier, realm, builtin.Service), service, logger);
     }
 
     [LoggerMessage(EventId = 440, Level = LogLevel.Warning, Message = "token signing key {Path} did not exist; created a new EC P-256 key there")]

@@ -13,10 +13,10 @@ namespace Berth.Server.Endpoints;
 /// </summary>
 internal static class RegistryDispatcher
 {
-    public static Task<IResult> HandleAsync(HttpContext context, RegistryServices registry, string? path)
+    public static Task<IResult> HandleAsync(HttpContext context, RegistryServices registry)
     {
-        // registry:2 serves /v2/ only in lower case; ASP.NET Core routing would also accept /V2/.
-        var route = context.Request.Path.StartsWithSegments("/v2", StringComparison.Ordinal) ? RegistryRoute.Parse(path ?? string.Empty) : null;
+        // Parsed once per request, before authorization judged it (RegistryRouteMiddleware).
+        var route = context.Features.Get<IRegistryRouteFeature>()?.Route;
         if (route is null)
         {
             return Task.FromResult(Problems.NotFound());

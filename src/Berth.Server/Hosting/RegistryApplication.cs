@@ -2,6 +2,7 @@ using Berth.Core.Configuration;
 using Berth.Core.Storage;
 using Berth.Server.Auth;
 using Berth.Server.Endpoints;
+using Berth.Server.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -56,16 +57,18 @@ public static class RegistryApplication
 
         var app = builder.Build();
         app.UseMiddleware<RegistryMiddleware>();
-        security.UseAuthentication(app);
+        app.UseMiddleware<RegistryRouteMiddleware>();
+        security.UseSecurity(app);
         app.MapRegistry();
         return app;
     }
 
     public static IEndpointRouteBuilder MapRegistry(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(HealthEndpoints.Path, (HttpContext context, RegistryServices registry) => HealthEndpoints.CheckAsync(context, registry));
-        endpoints.Map("/v2", (HttpContext context, RegistryServices registry) => RegistryDispatcher.HandleAsync(context, registry, string.Empty));
-        endpoints.Map("/v2/{**path}", (HttpContext context, RegistryServices registry, string? path) => RegistryDispatcher.HandleAsync(context, registry, path));
+        // Load balancers probe without credentials; every other endpoint falls under the registry's fallback policy.
+        endpoints.MapGet(HealthEndpoints.Path, (HttpContext context, RegistryServices registry) => HealthEndpoints.CheckAsync(context, registry)).AllowAnonymous();
+        endpoints.Map("/v2", (HttpContext context, RegistryServices registry) => RegistryDispatcher.HandleAsync(context, registry));
+        endpoints.Map("/v2/{**path}", (HttpContext context, RegistryServices registry) => RegistryDispatcher.HandleAsync(context, registry));
         return endpoints;
     }
 }

@@ -5,7 +5,8 @@ namespace Berth.Server.Routing;
 
 /// <summary>
 /// Builds the URLs registry responses hand back (Location, Link): relative when http.relativeurls is set, else
-/// absolute from http.host, else from the request as the client (or its TLS-terminating proxy) addressed it.
+/// absolute from http.host, else from the request as the client addressed it (or as a proxy in http.trustedproxies
+/// says it was addressed: the forwarded-headers middleware has already applied those to the request).
 /// </summary>
 internal static class RegistryUrls
 {
@@ -21,12 +22,10 @@ internal static class RegistryUrls
             return host + pathAndQuery;
         }
 
+        // Not X-Forwarded-* from the headers: anyone can send those, and the token realm built here is where clients
+        // send passwords.
         var request = context.Request;
-
-        // registry:2 honours these from any proxy, and they only shape URLs the same client is sent back to.
-        var scheme = FirstValue(request.Headers["X-Forwarded-Proto"]) ?? request.Scheme;
-        var authority = FirstValue(request.Headers["X-Forwarded-Host"]) ?? request.Host.Value;
-        return $"{scheme}://{authority}{pathAndQuery}";
+        return $"{request.Scheme}://{request.Host.Value}{pathAndQuery}";
     }
 
     public static string Blob(string name, string digest) => $"/v2/{name}/blobs/{digest}";
@@ -34,15 +33,4 @@ internal static class RegistryUrls
     public static string Upload(string name, string id) => $"/v2/{name}/blobs/uploads/{id}";
 
     public static string Manifest(string name, string reference) => $"/v2/{name}/manifests/{reference}";
-
-    private static string? FirstValue(string? header)
-    {
-        if (string.IsNullOrWhiteSpace(header))
-        {
-            return null;
-        }
-
-        var comma = header.IndexOf(',', StringComparison.Ordinal);
-        return (comma >= 0 ? header[..comma] : header).Trim();
-    }
 }

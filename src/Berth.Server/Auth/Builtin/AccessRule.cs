@@ -20,7 +20,8 @@ internal sealed class AccessRule(string name, IReadOnlySet<string> users, IReadO
 
     public bool Covers(string repository) => _repositories.Any(r => r.IsMatch(repository));
 
+    // \A and \z, not ^ and $: in .NET '$' also matches before a final "\n", so "team-a/*" would cover "team-a/app\n".
     private static Regex Glob(string pattern) =>
-        new("^" + Regex.Escape(pattern).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", "[^/]", StringComparison.Ordinal) + "$",
+        new(@"\A" + Regex.Escape(pattern).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", "[^/]", StringComparison.Ordinal) + @"\z",
             RegexOptions.CultureInvariant | RegexOptions.Compiled | RegexOptions.NonBacktracking);
 }

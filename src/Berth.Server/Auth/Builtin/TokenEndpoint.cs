@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Berth.Core.Errors;
-using Berth.Core.Names;
 using Berth.Server.Auth.Htpasswd;
 using Berth.Server.Errors;
 using Microsoft.AspNetCore.Http;
@@ -37,22 +36,21 @@ internal static partial class TokenEndpoint
             return;
         }
 
+        var challenge = $"Basic realm={ChallengeParameter.Quote(tokens.Service)}";
         string? user = null;
         if (BasicCredentials.TryRead(request, out var credentials))
         {
-            var address = context.Connection.RemoteIpAddress;
-            if (tokens.Throttle.IsBlocked(address, out var retryAfter))
+            var outcome = await tokens.Login.CheckAsync(context, credentials);
+            if (outcome.RetryAfter is { } retryAfter)
             {
-                await AuthMiddleware.WriteAsync(context, AccessDecision.Throttled(retryAfter));
+                await RegistryRefusal.ThrottledAsync(context, retryAfter);
                 return;
             }
 
-            var result = tokens.Users.Verify(credentials.User, credentials.Password);
-            if (result != LoginResult.Verified)
+            if (outcome.Result != LoginResult.Verified)
             {
-                tokens.Throttle.RecordFailure(address);
-                LogLoginFailed(logger, result == LoginResult.WrongPassword ? credentials.User : "(unknown)", address?.ToString());
-                await AuthMiddleware.WriteAsync(context, AccessDecision.Unauthorized($"Basic realm=\"{tokens.Service}\"", "invalid username or password"));
+                LogLoginFailed(logger, outcome.Result == LoginResult.WrongPassword ? credentials.User : "(unknown)", context.Connection.RemoteIpAddress?.ToString());
+                await RegistryRefusal.UnauthorizedAsync(context, challenge, "invalid username or password");
                 return;
             }
 
@@ -60,7 +58,7 @@ internal static partial class TokenEndpoint
         }
         else if (request.Headers.ContainsKey(HeaderNames.Authorization))
         {
-            await AuthMiddleware.WriteAsync(context, AccessDecision.Unauthorized($"Basic realm=\"{tokens.Service}\"", "the token endpoint takes Basic credentials"));
+            await RegistryRefusal.UnauthorizedAsync(context, challenge, "the token endpoint takes Basic credentials");
             return;
         }
 
@@ -104,7 +102,7 @@ internal static partial class TokenEndpoint
 
         name = scope[(first + 1)..last];
         actions = scope[(last + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return type != AccessRecord.Repository || RepositoryName.TryParse(name, out _);
+        return type != AccessRecord.Repository || AccessRecords.IsRepositoryName(name);
     }
 
     [LoggerMessage(EventId = 430, Level = LogLevel.Information, Message = "issued token for {User}: {Granted}")]

@@ -2,5 +2,5 @@ using Berth.Server.Auth.Htpasswd;
 
 namespace Berth.Server.Auth.Builtin;
 
-/// <summary>Everything the built-in token endpoint needs: users, throttle, policy, issuer.</summary>
-internal sealed record TokenService(HtpasswdFile Users, LoginThrottle Throttle, AccessPolicy Policy, TokenIssuer Issuer, string Service);
+/// <summary>Everything the built-in token endpoint needs: the login check, policy, issuer.</summary>
+internal sealed record TokenService(PasswordLogin Login, AccessPolicy Policy, TokenIssuer Issuer, string Service);

@@ -32,6 +32,13 @@ internal sealed partial class HtpasswdFile
         _snapshot = Load();
     }
 
+    /// <summary>True when bcrypt accepted this user and password within the last seconds (no check needed).</summary>
+    public bool IsRemembered(string user, string password)
+    {
+        RefreshIfChanged();
+        return _snapshot.Verified.Contains(user, password);
+    }
+
     public LoginResult Verify(string user, string password)
     {
         RefreshIfChanged();

@@ -8,20 +8,28 @@ namespace Berth.Server.Auth.Token;
 /// </summary>
 internal sealed class GrantedAccess
 {
-    public static readonly GrantedAccess None = new(new Dictionary<(string, string), HashSet<string>>());
+    public static readonly GrantedAccess None = new(string.Empty, new Dictionary<(string, string), HashSet<string>>());
 
     private readonly Dictionary<(string Type, string Name), HashSet<string>> _actions;
 
-    private GrantedAccess(Dictionary<(string, string), HashSet<string>> actions) => _actions = actions;
+    private GrantedAccess(string subject, Dictionary<(string, string), HashSet<string>> actions)
+    {
+        Subject = subject;
+        _actions = actions;
+    }
 
-    public bool Contains(AccessRecord record) =>
-        _actions.TryGetValue((record.Type, record.Name), out var actions) && (actions.Contains(record.Action) || actions.Contains("*"));
+    /// <summary>The token's <c>sub</c>: the user it was issued to; empty for an anonymous token.</summary>
+    public string Subject { get; }
+
+    public IEnumerable<AccessRecord> Records =>
+        _actions.SelectMany(entry => entry.Value.Select(action => new AccessRecord(entry.Key.Type, entry.Key.Name, action)));
 
     public static GrantedAccess Parse(JsonElement payload)
     {
+        var subject = payload.TryGetProperty("sub", out var sub) && sub.ValueKind == JsonValueKind.String ? sub.GetString()! : string.Empty;
         if (!payload.TryGetProperty("access", out var access) || access.ValueKind != JsonValueKind.Array)
         {
-            return None;
+            return subject.Length == 0 ? None : new GrantedAccess(subject, []);
         }
 
         var actions = new Dictionary<(string, string), HashSet<string>>();
@@ -50,6 +58,6 @@ internal sealed class GrantedAccess
             }
         }
 
-        return new GrantedAccess(actions);
+        return new GrantedAccess(subject, actions);
     }
 }
