@@ -1,4 +1,5 @@
 using Berth.Core.Digests;
+using Berth.Core.Events;
 using Berth.Core.Names;
 using Berth.Server.Errors;
 using Berth.Server.Hosting;
@@ -38,12 +39,13 @@ internal static class BlobEndpoints
             headers.AcceptRanges = "bytes";
             context.Response.ContentLength = blob.Size;
             context.Response.ContentType = OctetStream;
-            return Results.Empty;
+            return TypedResults.Empty;
         }
 
         if (!registry.Configuration.Storage.RedirectDisabled &&
             await registry.Blobs.GetRedirectUrlAsync(digest, cancellationToken) is { } redirect)
         {
+            registry.Events.Publish(new BlobPulled(name, registry.Time.GetUtcNow(), digest, blob.Size));
             return TypedResults.Redirect(redirect.AbsoluteUri, permanent: false, preserveMethod: true);
         }
 
@@ -53,6 +55,7 @@ internal static class BlobEndpoints
             return Problems.BlobUnknown(digest.Value);
         }
 
+        registry.Events.Publish(new BlobPulled(name, registry.Time.GetUtcNow(), digest, blob.Size));
         return TypedResults.Stream(stream, OctetStream, entityTag: etag, enableRangeProcessing: true);
     }
 
@@ -68,8 +71,8 @@ internal static class BlobEndpoints
             return Problems.DeleteDisabled();
         }
 
-        return await registry.Blobs.UnlinkAsync(name, digest, cancellationToken)
-            ? Results.Accepted()
+        return await registry.Writer.UnlinkBlobAsync(name, digest, cancellationToken)
+            ? TypedResults.Accepted((string?)null)
             : Problems.BlobUnknown(digest.Value);
     }
 }

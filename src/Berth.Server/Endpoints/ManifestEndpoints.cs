@@ -1,6 +1,7 @@
 using System.Buffers;
 using Berth.Core.Digests;
 using Berth.Core.Errors;
+using Berth.Core.Events;
 using Berth.Core.Manifests;
 using Berth.Core.Names;
 using Berth.Server.Errors;
@@ -43,17 +44,18 @@ internal static class ManifestEndpoints
         headers.ETag = etag;
         if (context.Request.Headers.IfNoneMatch.Any(v => v is not null && (v.Contains(etag, StringComparison.Ordinal) || v.Contains(manifest.Digest.Value, StringComparison.Ordinal))))
         {
-            return Results.StatusCode(StatusCodes.Status304NotModified);
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
         context.Response.ContentType = manifest.MediaType;
         context.Response.ContentLength = manifest.Content.Length;
         if (HttpMethods.IsHead(context.Request.Method))
         {
-            return Results.Empty;
+            return TypedResults.Empty;
         }
 
-        return Results.Bytes(manifest.Content, manifest.MediaType);
+        registry.Events.Publish(new ManifestPulled(name, registry.Time.GetUtcNow(), manifest.Digest, manifest.MediaType, manifest.Content.Length, isTag ? reference : null));
+        return TypedResults.Bytes(manifest.Content, manifest.MediaType);
     }
 
     public static async Task<IResult> PutAsync(HttpContext context, RegistryServices registry, RepositoryName name, string reference)
@@ -92,7 +94,7 @@ internal static class ManifestEndpoints
         }
 
         context.Response.ContentLength = 0;
-        return Results.StatusCode(StatusCodes.Status201Created);
+        return TypedResults.StatusCode(StatusCodes.Status201Created);
     }
 
     public static async Task<IResult> DeleteAsync(RegistryServices registry, RepositoryName name, string reference, CancellationToken cancellationToken)
@@ -109,8 +111,8 @@ internal static class ManifestEndpoints
 
         var deleted = Digest.TryParse(reference, out var digest)
             ? await registry.Manifests.DeleteAsync(name, digest, cancellationToken)
-            : await registry.Tags.DeleteAsync(name, reference, cancellationToken);
-        return deleted ? Results.Accepted() : Problems.ManifestUnknown(reference);
+            : await registry.Writer.DeleteTagAsync(name, reference, cancellationToken);
+        return deleted ? TypedResults.Accepted((string?)null) : Problems.ManifestUnknown(reference);
     }
 
     private static bool IsReference(string reference) => Digest.TryParse(reference, out _) || TagName.IsValid(reference);

@@ -27,7 +27,7 @@ internal static class ReferrerEndpoints
         }
 
         // distribution-spec: an unknown subject still gets 200 and an empty index, never 404.
-        return Results.Bytes(WriteIndex(referrers), MediaTypes.OciIndex);
+        return TypedResults.Bytes(WriteIndex(referrers), MediaTypes.OciIndex);
     }
 
     private static byte[] WriteIndex(IReadOnlyList<Descriptor> referrers)

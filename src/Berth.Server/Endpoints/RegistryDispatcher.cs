@@ -25,7 +25,7 @@ internal static class RegistryDispatcher
         var method = context.Request.Method;
         if (route.Kind is RouteKind.Base)
         {
-            return Task.FromResult(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) ? Results.Json(new Dictionary<string, string>(), Json.RegistryJsonContext.Default.DictionaryStringString) : Problems.MethodNotAllowed(method));
+            return Task.FromResult(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) ? TypedResults.Json(new Dictionary<string, string>(), Json.RegistryJsonContext.Default.DictionaryStringString) : Problems.MethodNotAllowed(method));
         }
 
         if (route.Kind is RouteKind.Catalog)

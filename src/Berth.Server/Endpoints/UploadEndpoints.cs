@@ -44,7 +44,7 @@ internal static class UploadEndpoints
 
         var status = await registry.Uploads.StartAsync(name, cancellationToken);
         SetSessionHeaders(context, registry, name, status.Id, 0);
-        return Results.StatusCode(StatusCodes.Status202Accepted);
+        return TypedResults.StatusCode(StatusCodes.Status202Accepted);
     }
 
     public static async Task<IResult> StatusAsync(HttpContext context, RegistryServices registry, RepositoryName name, string id)
@@ -56,7 +56,7 @@ internal static class UploadEndpoints
         }
 
         SetSessionHeaders(context, registry, name, id, status.Size);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
     public static async Task<IResult> PatchAsync(HttpContext context, RegistryServices registry, RepositoryName name, string id)
@@ -73,7 +73,7 @@ internal static class UploadEndpoints
         }
 
         SetSessionHeaders(context, registry, name, id, appended!.Size);
-        return Results.StatusCode(StatusCodes.Status202Accepted);
+        return TypedResults.StatusCode(StatusCodes.Status202Accepted);
     }
 
     public static async Task<IResult> CompleteAsync(HttpContext context, RegistryServices registry, RepositoryName name, string id)
@@ -117,7 +117,7 @@ internal static class UploadEndpoints
         }
 
         await registry.Uploads.CancelAsync(name, id, context.RequestAborted);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
     private static async Task<(AppendOutcome? Outcome, IResult? Error)> AppendBodyAsync(HttpContext context, RegistryServices registry, RepositoryName name, string id)
@@ -177,7 +177,7 @@ internal static class UploadEndpoints
         headers.Location = RegistryUrls.Absolute(context, registry.Configuration.Http, RegistryUrls.Blob(name.Value, digest.Value));
         headers[RegistryHeaders.ContentDigest] = digest.Value;
         context.Response.ContentLength = 0;
-        return Results.StatusCode(StatusCodes.Status201Created);
+        return TypedResults.StatusCode(StatusCodes.Status201Created);
     }
 
     private static void SetSessionHeaders(HttpContext context, RegistryServices registry, RepositoryName name, string id, long size)

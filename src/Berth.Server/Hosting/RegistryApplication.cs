@@ -1,3 +1,4 @@
+using Berth.Core;
 using Berth.Core.Configuration;
 using Berth.Core.Storage;
 using Berth.Server.Auth;
@@ -16,10 +17,16 @@ namespace Berth.Server.Hosting;
 /// <summary>Builds the registry web application around a configuration and one storage driver.</summary>
 public static class RegistryApplication
 {
+    /// <summary>Creates the application around a driver that is already open (tests, tools).</summary>
+    public static WebApplication Build(RegistryConfiguration configuration, IStorageDriver driver, string? urls = null, Action<WebApplicationBuilder>? configure = null) =>
+        Build(configuration, services => services.AddSingleton(driver), urls, configure);
+
     /// <summary>
-    /// Creates the application. <paramref name="urls"/> overrides <c>http.addr</c> (tests bind 127.0.0.1:0).
+    /// Creates the application. <paramref name="addStorage"/> registers the storage driver (an <c>Add…Storage()</c>
+    /// extension chosen from the configuration); <paramref name="urls"/> overrides <c>http.addr</c> (tests bind
+    /// 127.0.0.1:0); <paramref name="configure"/> runs last, so its registrations win (a test clock, a handler).
     /// </summary>
-    public static WebApplication Build(RegistryConfiguration configuration, IStorageDriver driver, string? urls = null, Action<WebApplicationBuilder>? configure = null)
+    public static WebApplication Build(RegistryConfiguration configuration, Action<IServiceCollection> addStorage, string? urls = null, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -52,7 +59,10 @@ public static class RegistryApplication
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address.Address, address.Port, security.ConfigureListener));
         }
 
-        builder.Services.AddSingleton(new RegistryServices(configuration, driver));
+        builder.Services.AddBerthCore(configuration);
+        addStorage(builder.Services);
+        builder.Services.AddSingleton<RegistryServices>();
+        builder.Services.AddHostedService<RegistryEventDispatcher>();
         configure?.Invoke(builder);
 
         var app = builder.Build();

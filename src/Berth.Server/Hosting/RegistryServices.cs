@@ -1,47 +1,55 @@
 using Berth.Core.Blobs;
 using Berth.Core.Configuration;
+using Berth.Core.Events;
 using Berth.Core.Manifests;
 using Berth.Core.Repositories;
 using Berth.Core.Storage;
 using Berth.Core.Tags;
 using Berth.Core.Uploads;
+using Berth.Core.Writes;
 
 namespace Berth.Server.Hosting;
 
-/// <summary>Everything a registry handler needs, built once per process around one storage driver.</summary>
-public sealed class RegistryServices
+/// <summary>
+/// What a registry handler needs, resolved from the service collection (composed by <c>AddBerthCore()</c> and a
+/// storage extension): one parameter for the endpoints instead of a dozen.
+/// </summary>
+public sealed class RegistryServices(
+    RegistryConfiguration configuration,
+    IStorageDriver driver,
+    BlobStore blobs,
+    TagStore tags,
+    UploadStore uploads,
+    ManifestStore manifests,
+    ReferrerStore referrers,
+    RepositoryCatalog catalog,
+    UploadPurger uploadPurger,
+    RegistryWriter writer,
+    IRegistryEventSink events,
+    TimeProvider time)
 {
-    public RegistryServices(RegistryConfiguration configuration, IStorageDriver driver, TimeProvider? time = null)
-    {
-        Configuration = configuration;
-        Driver = driver;
-        time ??= TimeProvider.System;
-        var links = new LinkStore(driver, time);
-        var hashStates = new UploadHashStates();
-        Catalog = new RepositoryCatalog(driver, time);
-        Blobs = new BlobStore(driver, links, Catalog);
-        Tags = new TagStore(driver, links, time);
-        Uploads = new UploadStore(driver, Blobs, hashStates, time);
-        Manifests = new ManifestStore(driver, links, Blobs, Tags, Catalog);
-        Referrers = new ReferrerStore(driver, Manifests);
-        UploadPurger = new UploadPurger(driver, Catalog, hashStates, time);
-    }
+    public RegistryConfiguration Configuration => configuration;
 
-    public UploadPurger UploadPurger { get; }
+    public IStorageDriver Driver => driver;
 
-    public RegistryConfiguration Configuration { get; }
+    public BlobStore Blobs => blobs;
 
-    public IStorageDriver Driver { get; }
+    public TagStore Tags => tags;
 
-    public BlobStore Blobs { get; }
+    public UploadStore Uploads => uploads;
 
-    public TagStore Tags { get; }
+    public ManifestStore Manifests => manifests;
 
-    public UploadStore Uploads { get; }
+    public ReferrerStore Referrers => referrers;
 
-    public ManifestStore Manifests { get; }
+    public RepositoryCatalog Catalog => catalog;
 
-    public ReferrerStore Referrers { get; }
+    public UploadPurger UploadPurger => uploadPurger;
 
-    public RepositoryCatalog Catalog { get; }
+    /// <summary>The one write path; endpoints use it for deletes, the stores for everything else.</summary>
+    public RegistryWriter Writer => writer;
+
+    public IRegistryEventSink Events => events;
+
+    public TimeProvider Time => time;
 }

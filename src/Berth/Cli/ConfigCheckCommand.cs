@@ -10,7 +10,7 @@ internal static class ConfigCheckCommand
     public static async Task<int> RunAsync(string? configPath, TextWriter output, TextWriter error)
     {
         var configuration = ConfigurationLoader.Load(configPath, EnvironmentVariables.Read());
-        StorageDriverFactory.Validate(configuration.Storage);
+        StorageDrivers.Validate(configuration.Storage);
         RegistrySecurity.Validate(configuration);
         await output.WriteLineAsync($"# effective configuration from {configuration.Source}");
         await output.WriteAsync(EffectiveConfigPrinter.Print(configuration.Tree));

@@ -1,5 +1,6 @@
 using Berth.Composition;
 using Berth.Core.Configuration;
+using Berth.Core.Storage;
 using Berth.Server.Auth;
 using Berth.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -17,11 +18,11 @@ internal static partial class ServeCommand
         using var loggerFactory = LoggerFactory.Create(logging => RegistryLogging.Configure(logging, configuration.Log));
         var logger = loggerFactory.CreateLogger("Berth");
 
-        using var startupTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var driver = await StorageDriverFactory.CreateAsync(configuration.Storage, loggerFactory, startupTimeout.Token);
-
-        var app = RegistryApplication.Build(configuration, driver, configure: builder => builder.Services.AddHostedService(
+        var app = RegistryApplication.Build(configuration, services => StorageDrivers.Add(services, configuration.Storage), configure: builder => builder.Services.AddHostedService(
             services => new UploadPurgeService(services.GetRequiredService<RegistryServices>(), configuration.Storage.UploadPurging, services.GetRequiredService<ILogger<UploadPurgeService>>())));
+
+        // Open storage now, before listening: a bad driver setting fails start-up with one clear line.
+        _ = app.Services.GetRequiredService<IStorageDriver>();
 
         LogStarting(logger, BerthCommandLine.Version, configuration.Source, configuration.Storage.Driver, configuration.Http.Addr);
         foreach (var key in ConfigurationLoader.CollectUnusedKeys(configuration))

@@ -16,16 +16,18 @@ public sealed class RegistryFixture : IAsyncLifetime, IAsyncDisposable
     private readonly RegistrySettings _settings;
     private readonly bool _ownsStore;
     private readonly TimeProvider? _time;
+    private readonly Action<IServiceCollection>? _services;
     private WebApplication? _app;
     private HttpClient? _client;
 
     public RegistryFixture()
-        : this(new RegistrySettings(), store: null, time: null)
+        : this(new RegistrySettings(), store: null, time: null, services: null)
     {
     }
 
-    private RegistryFixture(RegistrySettings settings, TemporaryStore? store, TimeProvider? time)
+    private RegistryFixture(RegistrySettings settings, TemporaryStore? store, TimeProvider? time, Action<IServiceCollection>? services)
     {
+        _services = services;
         _settings = settings;
         _ownsStore = store is null;
         Store = store ?? new TemporaryStore();
@@ -45,11 +47,13 @@ public sealed class RegistryFixture : IAsyncLifetime, IAsyncDisposable
 
     /// <summary>
     /// Starts a registry. Pass the <paramref name="store"/> of an earlier registry to serve the same directory (the
-    /// caller then owns it); pass <paramref name="time"/> to drive upload timestamps and purging by hand.
+    /// caller then owns it); pass <paramref name="time"/> to drive upload timestamps and purging by hand, and
+    /// <paramref name="services"/> to add registrations (an event handler) after the registry's own.
     /// </summary>
-    public static async Task<RegistryFixture> StartAsync(RegistrySettings? settings = null, TemporaryStore? store = null, TimeProvider? time = null)
+    public static async Task<RegistryFixture> StartAsync(
+        RegistrySettings? settings = null, TemporaryStore? store = null, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
-        var fixture = new RegistryFixture(settings ?? new RegistrySettings(), store, time);
+        var fixture = new RegistryFixture(settings ?? new RegistrySettings(), store, time, services);
         await fixture.StartAsync();
         return fixture;
     }
@@ -64,8 +68,10 @@ public sealed class RegistryFixture : IAsyncLifetime, IAsyncDisposable
             if (time is not null)
             {
                 // The last registration wins: the same services, on the test's clock.
-                builder.Services.AddSingleton(new RegistryServices(configuration, driver, time));
+                builder.Services.AddSingleton(time);
             }
+
+            _services?.Invoke(builder.Services);
         });
         await _app.StartAsync();
         _client = new HttpClient(new RecordingHandler(Recorder, new SocketsHttpHandler { AllowAutoRedirect = false }))
