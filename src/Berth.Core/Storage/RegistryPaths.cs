@@ -54,6 +54,9 @@ public static class RegistryPaths
 
     public static string UploadStartedAt(RepositoryName name, string uploadId) => $"{Upload(name, uploadId)}/startedat";
 
+    /// <summary>Berth's own: who opened the session (registry:2 ignores, and purges, unknown files here).</summary>
+    public static string UploadOpenedBy(RepositoryName name, string uploadId) => $"{Upload(name, uploadId)}/openedby";
+
     public static string Referrers(RepositoryName name, Digest subject) =>
         $"{RepositoriesRoot}/{name.Value}/_referrers/{subject.Algorithm.Name}/{subject.Encoded}";
 

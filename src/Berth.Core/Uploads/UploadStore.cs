@@ -24,9 +24,18 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, Registry
     /// </summary>
     public const int SmallBlobLimit = 1024 * 1024;
 
-    public async Task<UploadStatus> StartAsync(RepositoryName repository, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Opens a session. With <paramref name="openedBy"/> (an authenticated caller) the session is bound to that
+    /// identity: knowing its id is not enough for anyone else to finish or cancel it.
+    /// </summary>
+    public async Task<UploadStatus> StartAsync(RepositoryName repository, string? openedBy = null, CancellationToken cancellationToken = default)
     {
         var id = UploadId.New();
+        if (openedBy is not null)
+        {
+            await driver.PutContentAsync(RegistryPaths.UploadOpenedBy(repository, id), Encoding.UTF8.GetBytes(openedBy), cancellationToken);
+        }
+
         var startedAt = time.GetUtcNow();
         // The data file appears with the first chunk; until then the session has received 0 bytes.
         await driver.PutContentAsync(
@@ -35,6 +44,21 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, Registry
             cancellationToken);
 
         return new UploadStatus(id, 0, startedAt);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="caller"/> may continue the session: the one who opened it, or anyone for a session
+    /// opened without an identity. Without a caller (auth off) nothing is read, so this costs nothing then.
+    /// </summary>
+    public async Task<bool> BelongsToAsync(RepositoryName repository, string id, string? caller, CancellationToken cancellationToken = default)
+    {
+        if (caller is null)
+        {
+            return true;
+        }
+
+        var openedBy = await driver.GetContentAsync(RegistryPaths.UploadOpenedBy(repository, id), cancellationToken);
+        return openedBy is null || openedBy.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(caller));
     }
 
     public async Task<UploadStatus?> GetAsync(RepositoryName repository, string id, CancellationToken cancellationToken = default)

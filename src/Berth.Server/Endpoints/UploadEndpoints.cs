@@ -42,14 +42,14 @@ internal static class UploadEndpoints
             return CompletionResult(context, registry, name, digest, outcome);
         }
 
-        var status = await registry.Uploads.StartAsync(name, cancellationToken);
+        var status = await registry.Uploads.StartAsync(name, Caller(context), cancellationToken);
         SetSessionHeaders(context, registry, name, status.Id, 0);
         return TypedResults.StatusCode(StatusCodes.Status202Accepted);
     }
 
     public static async Task<IResult> StatusAsync(HttpContext context, RegistryServices registry, RepositoryName name, string id)
     {
-        var status = UploadId.IsValid(id) ? await registry.Uploads.GetAsync(name, id, context.RequestAborted) : null;
+        var status = await IsCallersSessionAsync(context, registry, name, id) ? await registry.Uploads.GetAsync(name, id, context.RequestAborted) : null;
         if (status is null)
         {
             return Problems.UploadUnknown(id);
@@ -61,7 +61,7 @@ internal static class UploadEndpoints
 
     public static async Task<IResult> PatchAsync(HttpContext context, RegistryServices registry, RepositoryName name, string id)
     {
-        if (!UploadId.IsValid(id))
+        if (!await IsCallersSessionAsync(context, registry, name, id))
         {
             return Problems.UploadUnknown(id);
         }
@@ -78,7 +78,7 @@ internal static class UploadEndpoints
 
     public static async Task<IResult> CompleteAsync(HttpContext context, RegistryServices registry, RepositoryName name, string id)
     {
-        if (!UploadId.IsValid(id))
+        if (!await IsCallersSessionAsync(context, registry, name, id))
         {
             return Problems.UploadUnknown(id);
         }
@@ -111,7 +111,7 @@ internal static class UploadEndpoints
 
     public static async Task<IResult> CancelAsync(HttpContext context, RegistryServices registry, RepositoryName name, string id)
     {
-        if (!UploadId.IsValid(id) || await registry.Uploads.GetAsync(name, id, context.RequestAborted) is null)
+        if (!await IsCallersSessionAsync(context, registry, name, id) || await registry.Uploads.GetAsync(name, id, context.RequestAborted) is null)
         {
             return Problems.UploadUnknown(id);
         }
@@ -119,6 +119,16 @@ internal static class UploadEndpoints
         await registry.Uploads.CancelAsync(name, id, context.RequestAborted);
         return TypedResults.NoContent();
     }
+
+    /// <summary>
+    /// A session is addressed by its id, which travels in URLs and logs; it answers only its opener, and to anyone
+    /// else it does not exist (BLOB_UPLOAD_UNKNOWN, as for an id never issued).
+    /// </summary>
+    private static async Task<bool> IsCallersSessionAsync(HttpContext context, RegistryServices registry, RepositoryName name, string id) =>
+        UploadId.IsValid(id) && await registry.Uploads.BelongsToAsync(name, id, Caller(context), context.RequestAborted);
+
+    private static string? Caller(HttpContext context) =>
+        context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } user } ? user : null;
 
     private static async Task<(AppendOutcome? Outcome, IResult? Error)> AppendBodyAsync(HttpContext context, RegistryServices registry, RepositoryName name, string id)
     {
