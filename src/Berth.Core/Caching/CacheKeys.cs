@@ -7,7 +7,7 @@ namespace Berth.Core.Caching;
 /// Keys of the mutable facts, and how long each kind may be believed when another instance sharing the store
 /// changes it. This instance's own writes invalidate at once; the times bound what others' writes can leave stale.
 /// </summary>
-public static class CacheKeys
+internal static class CacheKeys
 {
     /// <summary>A link file (tag, revision, layer, referrer), keyed by its storage path.</summary>
     public static readonly TimeSpan LinkTimeToLive = TimeSpan.FromSeconds(2);

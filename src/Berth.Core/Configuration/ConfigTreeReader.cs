@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 namespace Berth.Core.Configuration;
 
 /// <summary>Turns YAML text (a config file, or one environment variable's value) into a <see cref="ConfigNode"/>.</summary>
-public static class ConfigTreeReader
+internal static class ConfigTreeReader
 {
     public static ConfigNode ReadDocument(string yaml, string source)
     {

@@ -5,7 +5,7 @@ namespace Berth.Core.Configuration;
 /// the YAML tree, keys match case-insensitively, values are YAML, and variables apply in sorted order so that
 /// <c>REGISTRY_STORAGE=azure</c> replaces the storage section before <c>REGISTRY_STORAGE_AZURE_*</c> fill it in.
 /// </summary>
-public static class EnvironmentOverrides
+internal static class EnvironmentOverrides
 {
     public const string Prefix = "REGISTRY_";
     public const string ConfigurationPathVariable = "REGISTRY_CONFIGURATION_PATH";

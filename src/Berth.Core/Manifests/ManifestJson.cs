@@ -7,7 +7,7 @@ namespace Berth.Core.Manifests;
 /// can disagree about which <c>mediaType</c> or <c>manifests</c> a document has, and the media type a manifest is
 /// served with is decided by the same rule that validated it.
 /// </summary>
-public static class ManifestJson
+internal static class ManifestJson
 {
     /// <summary>Deep enough for any real manifest; a deeper document is refused before it costs stack or memory.</summary>
     public const int MaxDepth = 64;

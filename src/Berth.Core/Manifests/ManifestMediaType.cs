@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Berth.Core.Manifests;
 
 /// <summary>The media type a stored manifest is served with, decided as <see cref="ManifestParser"/> decided it on upload.</summary>
-public static class ManifestMediaType
+internal static class ManifestMediaType
 {
     /// <summary>
     /// Null when the bytes are not one unambiguous JSON object (malformed, or a duplicate key): such a document was

@@ -17,7 +17,7 @@ namespace Berth.Core.Storage;
 /// Berth adds one directory registry:2 ignores (it skips names starting with '_'):
 /// <c>repositories/&lt;name&gt;/_referrers/&lt;subject alg&gt;/&lt;subject hex&gt;/&lt;alg&gt;/&lt;hex&gt;/link</c>.
 /// </summary>
-public static class RegistryPaths
+internal static class RegistryPaths
 {
     public const string Root = "/docker/registry/v2";
     public const string RepositoriesRoot = Root + "/repositories";

@@ -8,7 +8,7 @@ namespace Berth.Core.Uploads;
 /// The one streaming loop: reads a body with a pooled buffer and feeds the hash and the storage writer in the same
 /// pass, so a layer of any size costs one buffer of memory.
 /// </summary>
-public static class BodyCopier
+internal static class BodyCopier
 {
     private const int BufferSize = 256 * 1024;
 

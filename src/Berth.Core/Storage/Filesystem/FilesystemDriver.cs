@@ -5,7 +5,7 @@ namespace Berth.Core.Storage.Filesystem;
 /// Whole-object writes go to a temporary file beside the target and are renamed over it, so a crash at any moment
 /// leaves the old object or the new one, never a prefix.
 /// </summary>
-public sealed class FilesystemDriver : IStorageDriver
+internal sealed class FilesystemDriver : IStorageDriver
 {
     private readonly string _root;
 
