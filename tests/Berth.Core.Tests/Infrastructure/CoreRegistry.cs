@@ -25,7 +25,7 @@ internal sealed class CoreRegistry : IDisposable
     private readonly ServiceProvider _provider;
     private readonly bool _ownsRoot;
 
-    private CoreRegistry(string root, bool ownsRoot, FakeTimeProvider time)
+    private CoreRegistry(string root, bool ownsRoot, FakeTimeProvider time, Func<IStorageDriver, IStorageDriver>? decorateDriver = null)
     {
         Root = root;
         _ownsRoot = ownsRoot;
@@ -43,11 +43,20 @@ internal sealed class CoreRegistry : IDisposable
         services.AddSingleton<TimeProvider>(time);
         services.AddSingleton<IRegistryEventSink>(Events);
         services.AddBerthCore(configuration).AddFilesystemStorage(new FilesystemDriverOptions { RootDirectory = root });
+        if (decorateDriver is not null)
+        {
+            var product = services.Single(d => d.ServiceType == typeof(IStorageDriver));
+            services.Remove(product);
+            services.AddSingleton(provider => decorateDriver((IStorageDriver)product.ImplementationFactory!(provider)));
+        }
+
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
-    public static CoreRegistry Create() =>
-        new(Directory.CreateTempSubdirectory("berth-core-").FullName, ownsRoot: true, new FakeTimeProvider(DateTimeOffset.Parse("2025-01-01T00:00:00Z")));
+    /// <param name="decorateDriver">Wraps the product's filesystem driver, to observe the order of storage calls.</param>
+    public static CoreRegistry Create(Func<IStorageDriver, IStorageDriver>? decorateDriver = null) =>
+        new(Directory.CreateTempSubdirectory("berth-core-").FullName, ownsRoot: true,
+            new FakeTimeProvider(DateTimeOffset.Parse("2025-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture)), decorateDriver);
 
     /// <summary>Another instance on the same store and clock, with a cache of its own.</summary>
     public CoreRegistry Replica() => new(Root, ownsRoot: false, Time);
