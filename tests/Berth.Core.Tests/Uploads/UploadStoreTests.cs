@@ -191,7 +191,7 @@ public sealed class UploadStoreTests : IDisposable
 
         Assert.Equal(CompleteResult.Committed, (await Uploads.PutMonolithicAsync(App, digest, new MemoryStream(content), content.Length)).Result);
         Assert.Equal(content, await File.ReadAllBytesAsync(_registry.FileOf(RegistryPaths.BlobData(digest))));
-        Assert.False(Directory.Exists(_registry.FileOf(RegistryPaths.Uploads(App))) && Directory.EnumerateFileSystemEntries(_registry.FileOf(RegistryPaths.Uploads(App))).Any());
+        Assert.Empty(await _registry.Driver.ListAsync(RegistryPaths.Uploads(App)) ?? []);
     }
 
     [Fact]
