@@ -365,19 +365,33 @@ public abstract class StorageDriverTests
 
         using var done = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         var reads = 0;
+        var wholeReads = 0;
         var reader = Task.Run(async () =>
         {
             while (!done.IsCancellationRequested)
             {
                 var entry = await driver.StatAsync(path);
+                Assert.Contains(entry?.Size ?? 0, committedSizes);
                 await using (var stream = await driver.OpenReadAsync(path))
                 {
-                    var bytes = stream is null ? [] : await ReadAllAsync(stream);
+                    byte[] bytes;
+                    try
+                    {
+                        bytes = stream is null ? [] : await ReadAllAsync(stream);
+                    }
+                    catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+                    {
+                        // A driver may refuse a read whose object a commit changed under it (Azure pins the ETag);
+                        // it must never return a mix or a prefix that was not committed.
+                        Interlocked.Increment(ref reads);
+                        continue;
+                    }
+
                     Assert.Contains((long)bytes.Length, committedSizes);
                     Assert.True(content.AsSpan(0, bytes.Length).SequenceEqual(bytes), $"read {bytes.Length} bytes that differ from what was committed");
                 }
 
-                Assert.Contains(entry?.Size ?? 0, committedSizes);
+                Interlocked.Increment(ref wholeReads);
                 Interlocked.Increment(ref reads);
             }
         });
@@ -401,7 +415,7 @@ public abstract class StorageDriverTests
 
         done.Cancel();
         await reader;
-        Assert.True(reads >= 20, $"the reader ran only {reads} times");
+        Assert.True(wholeReads >= 20, $"only {wholeReads} of {reads} reads completed");
     }
 
     private static async Task WaitForAsync(Func<bool> condition, CancellationToken cancellationToken)
