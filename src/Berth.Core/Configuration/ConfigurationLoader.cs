@@ -218,6 +218,7 @@ public static class ConfigurationLoader
             Secret = http.GetString("secret"),
             Headers = http.GetStringListMap("headers"),
             Tls = http.GetSection("tls"),
+            Limits = HttpLimitsOptions.Bind(http.GetSection("limits")),
         };
     }
 }

@@ -79,6 +79,8 @@ public sealed class HttpOptions
 
     /// <summary>The raw <c>http.tls</c> section, bound by the TLS feature; null when serving plain HTTP.</summary>
     public ConfigSection? Tls { get; init; }
+
+    public HttpLimitsOptions Limits { get; init; } = new();
 }
 
 public sealed class CatalogOptions

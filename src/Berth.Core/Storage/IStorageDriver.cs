@@ -35,7 +35,9 @@ public interface IStorageDriver
     /// <summary>
     /// Opens a writer for a resumable object (an upload's data). With <paramref name="append"/> the writer continues
     /// after the bytes that earlier writers committed; otherwise it starts empty. Bytes become part of the object only
-    /// on <see cref="IStorageWriter.CommitAsync"/>.
+    /// on <see cref="IStorageWriter.CommitAsync"/>: until then no read sees them, and a writer disposed without commit
+    /// (or a process killed mid-write) leaves the object as its last commit left it, or absent. A commit of no bytes
+    /// creates an empty object.
     /// </summary>
     Task<IStorageWriter> OpenWriterAsync(string path, bool append, CancellationToken cancellationToken = default);
 

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -37,6 +38,14 @@ public static class RegistryApplication
 
             // Manifests and API calls are small; upload routes lift this per request (RegistryDispatcher).
             kestrel.Limits.MaxRequestBodySize = 32 * 1024 * 1024;
+
+            var limits = configuration.Http.Limits;
+            kestrel.Limits.MaxConcurrentConnections = limits.MaxConnections;
+            kestrel.Limits.RequestHeadersTimeout = limits.RequestHeaderTimeout;
+            kestrel.Limits.KeepAliveTimeout = limits.KeepAliveTimeout;
+            kestrel.Limits.MinRequestBodyDataRate = limits.MinRequestBodyDataRate == 0
+                ? null
+                : new MinDataRate(limits.MinRequestBodyDataRate, HttpLimitsOptions.MinRequestBodyDataRateGracePeriod);
         });
         builder.WebHost.UseSockets(sockets =>
         {

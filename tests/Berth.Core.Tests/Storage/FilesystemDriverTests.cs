@@ -8,12 +8,8 @@ public sealed class FilesystemDriverTests : StorageDriverTests, IDisposable
 {
     private readonly List<string> _roots = [];
 
-    protected override Task<IStorageDriver> CreateDriverAsync()
-    {
-        var root = Directory.CreateTempSubdirectory("berth-fs-").FullName;
-        _roots.Add(root);
-        return Task.FromResult<IStorageDriver>(new FilesystemDriver(new FilesystemDriverOptions { RootDirectory = root }));
-    }
+    protected override Task<IStorageDriver> CreateDriverAsync() =>
+        Task.FromResult<IStorageDriver>(new FilesystemDriver(new FilesystemDriverOptions { RootDirectory = NewRoot() }));
 
     [Fact]
     public async Task A_path_that_would_resolve_outside_the_root_is_refused_and_touches_nothing_outside()
@@ -33,6 +29,104 @@ public sealed class FilesystemDriverTests : StorageDriverTests, IDisposable
 
         Assert.Equal("secret", await File.ReadAllTextAsync(outside));
         Assert.True(Directory.Exists(root));
+    }
+
+    [Fact]
+    public async Task After_a_kill_mid_chunk_a_restarted_driver_counts_only_committed_bytes_and_appends_after_them()
+    {
+        var root = NewRoot();
+        var path = "/docker/registry/v2/repositories/a/_uploads/u/data";
+        var first = RandomBytes(100_000);
+        var second = RandomBytes(50_000);
+        await KillMidChunkAsync(root, path, first);
+
+        var restarted = Restart(root);
+
+        await AssertObjectAsync(restarted, path, first);
+        await using (var writer = await restarted.OpenWriterAsync(path, append: true))
+        {
+            Assert.Equal(first.Length, writer.Size);
+            await writer.WriteAsync(second);
+            await writer.CommitAsync();
+        }
+
+        await AssertObjectAsync(restarted, path, [.. first, .. second]);
+    }
+
+    [Fact]
+    public async Task After_a_kill_mid_chunk_a_move_takes_only_the_committed_bytes()
+    {
+        var root = NewRoot();
+        var source = "/docker/registry/v2/repositories/a/_uploads/u/data";
+        var destination = "/docker/registry/v2/blobs/sha256/ab/abcd/data";
+        var first = RandomBytes(100_000);
+        await KillMidChunkAsync(root, source, first);
+
+        var restarted = Restart(root);
+        await restarted.MoveAsync(source, destination);
+
+        await AssertObjectAsync(restarted, destination, first);
+        Assert.Equal(first.Length, new FileInfo(restarted.FullPath(destination)).Length);
+        Assert.Equal(["data"], Directory.GetFiles(Path.GetDirectoryName(restarted.FullPath(destination))!).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task Writers_leave_no_temporary_file_behind_and_their_length_records_are_not_listed()
+    {
+        var root = NewRoot();
+        var driver = Restart(root);
+        var directory = "/docker/registry/v2/repositories/a/_uploads/u";
+        await using (var writer = await driver.OpenWriterAsync($"{directory}/data", append: false))
+        {
+            await writer.WriteAsync(RandomBytes(10));
+        }
+
+        await driver.PutContentAsync($"{directory}/startedat", RandomBytes(5));
+        await using (var writer = await driver.OpenWriterAsync($"{directory}/data", append: true))
+        {
+            await writer.WriteAsync(RandomBytes(10));
+            await writer.CommitAsync();
+            await writer.WriteAsync(RandomBytes(10));
+            await writer.CommitAsync();
+            await writer.WriteAsync(RandomBytes(10));
+        }
+
+        Assert.Equal(["data", "startedat"], await driver.ListAsync(directory));
+        var onDisk = Directory.GetFiles(driver.FullPath(directory)).Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.Equal([".berth-length-data", "data", "startedat"], onDisk);
+        Assert.Equal(20, new FileInfo(driver.FullPath($"{directory}/data")).Length);
+    }
+
+    /// <summary>
+    /// Leaves the store as a SIGKILL during a PATCH does: <paramref name="committed"/> committed, half of the next chunk
+    /// written after it, and the writer never disposed.
+    /// </summary>
+    private static async Task KillMidChunkAsync(string root, string path, byte[] committed)
+    {
+        var driver = Restart(root);
+        await using (var writer = await driver.OpenWriterAsync(path, append: true))
+        {
+            await writer.WriteAsync(committed);
+            await writer.CommitAsync();
+        }
+
+        var killed = await driver.OpenWriterAsync(path, append: true);
+        await killed.WriteAsync(RandomBytes(30_000));
+        Assert.Equal(committed.Length + 30_000, new FileInfo(driver.FullPath(path)).Length);
+    }
+
+    private static FilesystemDriver Restart(string root)
+    {
+        var driver = new FilesystemDriver(new FilesystemDriverOptions { RootDirectory = root });
+        driver.EnsureWritable();
+        return driver;
+    }
+
+    private string NewRoot()
+    {
+        var root = Directory.CreateTempSubdirectory("berth-fs-").FullName;
+        _roots.Add(root);
+        return root;
     }
 
     public void Dispose()

@@ -3,7 +3,7 @@ namespace Berth.Core.Storage.Filesystem;
 /// <summary>
 /// Stores objects as files under <c>rootdirectory</c>, byte for byte as registry:2's filesystem driver does.
 /// Whole-object writes go to a temporary file beside the target and are renamed over it, so a crash at any moment
-/// leaves the old object or the new one, never a prefix.
+/// leaves the old object or the new one, never a prefix. Writers count only committed bytes (<see cref="FilesystemWriter"/>).
 /// </summary>
 internal sealed class FilesystemDriver : IStorageDriver
 {
@@ -28,7 +28,9 @@ internal sealed class FilesystemDriver : IStorageDriver
         {
             // Synchronous on purpose: on Linux .NET runs "async" file I/O as a thread-pool hop, which costs more
             // than reading a small file from the page cache.
-            return File.ReadAllBytes(full);
+            var content = File.ReadAllBytes(full);
+            var committed = CommittedLength.Of(full, content.Length);
+            return committed == content.Length ? content : content[..(int)committed];
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -43,13 +45,23 @@ internal sealed class FilesystemDriver : IStorageDriver
     public Task PutContentAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         var target = FullPath(path);
-        var temporary = TemporaryPathBeside(target);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+
+        // A length recorded for an object this one replaces must not cut the new content short.
+        CommittedLength.Delete(target);
+        ReplaceAtomically(target, content.Span);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Writes a temporary file beside <paramref name="target"/> and renames it over the target.</summary>
+    internal static void ReplaceAtomically(string target, ReadOnlySpan<byte> content)
+    {
+        var temporary = TemporaryPathBeside(target);
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0))
             {
-                stream.Write(content.Span);
+                stream.Write(content);
             }
 
             File.Move(temporary, target, overwrite: true);
@@ -59,8 +71,6 @@ internal sealed class FilesystemDriver : IStorageDriver
             TryDeleteFile(temporary);
             throw;
         }
-
-        return Task.CompletedTask;
     }
 
     public Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken = default)
@@ -68,8 +78,18 @@ internal sealed class FilesystemDriver : IStorageDriver
         var full = FullPath(path);
         try
         {
-            Stream stream = new InlineReadFileStream(full);
-            return Task.FromResult<Stream?>(stream);
+            var file = new InlineReadFileStream(full);
+            try
+            {
+                // Read after the open, so the limit is never older than the file it applies to.
+                var committed = CommittedLength.Read(full);
+                return Task.FromResult<Stream?>(committed is { } length ? new CommittedPrefixStream(file, Math.Min(length, file.Length)) : file);
+            }
+            catch
+            {
+                file.Dispose();
+                throw;
+            }
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -87,7 +107,8 @@ internal sealed class FilesystemDriver : IStorageDriver
         var file = new FileInfo(full);
         if (file.Exists)
         {
-            return Task.FromResult<StorageEntry?>(new StorageEntry(path, file.Length, file.LastWriteTimeUtc, IsDirectory: false));
+            var size = CommittedLength.Of(full, file.Length);
+            return Task.FromResult<StorageEntry?>(new StorageEntry(path, size, file.LastWriteTimeUtc, IsDirectory: false));
         }
 
         var directory = new DirectoryInfo(full);
@@ -96,18 +117,8 @@ internal sealed class FilesystemDriver : IStorageDriver
             : null);
     }
 
-    public Task<IStorageWriter> OpenWriterAsync(string path, bool append, CancellationToken cancellationToken = default)
-    {
-        var full = FullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var stream = new FileStream(full, append ? FileMode.OpenOrCreate : FileMode.Create, FileAccess.Write, FileShare.Read | FileShare.Delete, 0);
-        if (append)
-        {
-            stream.Seek(0, SeekOrigin.End);
-        }
-
-        return Task.FromResult<IStorageWriter>(new FilesystemWriter(stream));
-    }
+    public Task<IStorageWriter> OpenWriterAsync(string path, bool append, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IStorageWriter>(FilesystemWriter.Open(FullPath(path), append));
 
     public Task<IReadOnlyList<string>?> ListAsync(string path, CancellationToken cancellationToken = default)
     {
@@ -122,7 +133,7 @@ internal sealed class FilesystemDriver : IStorageDriver
         {
             foreach (var entry in new DirectoryInfo(full).EnumerateFileSystemInfos())
             {
-                if (!IsTemporaryName(entry.Name))
+                if (!entry.Name.StartsWith(HiddenPrefix, StringComparison.Ordinal))
                 {
                     names.Add(entry.Name);
                 }
@@ -139,11 +150,29 @@ internal sealed class FilesystemDriver : IStorageDriver
 
     public Task MoveAsync(string sourcePath, string destinationPath, CancellationToken cancellationToken = default)
     {
+        var source = FullPath(sourcePath);
         var destination = FullPath(destinationPath);
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        var recorded = CommittedLength.Read(source);
+        if (recorded is { } committed)
+        {
+            // Only committed bytes move: cut off what a killed writer left after them.
+            using var stream = new FileStream(source, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 0);
+            if (stream.Length > committed)
+            {
+                stream.SetLength(committed);
+            }
+        }
+
+        CommittedLength.Delete(destination);
 
         // rename(2) replaces the destination atomically on the same filesystem.
-        File.Move(FullPath(sourcePath), destination, overwrite: true);
+        File.Move(source, destination, overwrite: true);
+        if (recorded is not null)
+        {
+            CommittedLength.Delete(source);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -153,6 +182,7 @@ internal sealed class FilesystemDriver : IStorageDriver
         if (File.Exists(full))
         {
             File.Delete(full);
+            CommittedLength.Delete(full);
             return Task.FromResult(true);
         }
 
@@ -222,17 +252,21 @@ internal sealed class FilesystemDriver : IStorageDriver
         return full;
     }
 
-    private const string TemporaryMarker = ".berth-tmp-";
+    /// <summary>
+    /// Names the driver keeps for itself (temporary files, committed-length records, the trash); listings skip them.
+    /// No registry:2 path segment can start with it: repository components, tags and digests never start with '.'.
+    /// </summary>
+    internal const string HiddenPrefix = ".berth-";
+
+    private const string TemporaryMarker = HiddenPrefix + "tmp-";
 
     // Outside docker/registry/v2, where registry:2 never looks, on the same filesystem so a rename is enough.
-    private const string TrashDirectory = ".berth-trash";
+    private const string TrashDirectory = HiddenPrefix + "trash";
 
-    private static string TemporaryPathBeside(string target) =>
+    internal static string TemporaryPathBeside(string target) =>
         Path.Combine(Path.GetDirectoryName(target)!, $"{TemporaryMarker}{Path.GetFileName(target)}-{Guid.NewGuid():N}");
 
-    private static bool IsTemporaryName(string name) => name.StartsWith(TemporaryMarker, StringComparison.Ordinal);
-
-    private static void TryDeleteFile(string path)
+    internal static void TryDeleteFile(string path)
     {
         try
         {
@@ -241,25 +275,5 @@ internal sealed class FilesystemDriver : IStorageDriver
         catch (IOException)
         {
         }
-    }
-
-    private sealed class FilesystemWriter(FileStream stream) : IStorageWriter
-    {
-        public long Size => stream.Position;
-
-        // Writes go to the page cache synchronously: cheaper than the thread-pool hop .NET makes of async file I/O.
-        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
-        {
-            stream.Write(data.Span);
-            return ValueTask.CompletedTask;
-        }
-
-        public Task CommitAsync(CancellationToken cancellationToken = default)
-        {
-            stream.Flush();
-            return Task.CompletedTask;
-        }
-
-        public ValueTask DisposeAsync() => stream.DisposeAsync();
     }
 }
