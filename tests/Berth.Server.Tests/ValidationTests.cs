@@ -87,6 +87,8 @@ public sealed class ValidationTests(RegistryFixture registry) : IClassFixture<Re
         Assert.True(put.Status == 400 && put.Body.Contains("\"TAG_INVALID\"", StringComparison.Ordinal), $"PUT {tag}: {put.Status} {put.Body}");
         Assert.True(get.Status == 404 && get.Body.Contains("\"MANIFEST_UNKNOWN\"", StringComparison.Ordinal), $"GET {tag}: {get.Status} {get.Body}");
         Assert.Equal(404, head.Status);
+        var delete = await RawHttp.SendAsync(registry.BaseAddress, "DELETE", $"/v2/{repository}/manifests/{tag}");
+        Assert.True(delete.Status == 404 && delete.Body.Contains("\"MANIFEST_UNKNOWN\"", StringComparison.Ordinal), $"DELETE {tag}: {delete.Status} {delete.Body}");
     }
 
     [Fact]
@@ -136,6 +138,10 @@ public sealed class ValidationTests(RegistryFixture registry) : IClassFixture<Re
             await ErrorAssert.HasErrorAsync(manifest, HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
             using var put = await _client.PutManifestAsync(repository, escaped, "{}"u8.ToArray(), MediaType.OciManifest);
             await ErrorAssert.HasErrorAsync(put, HttpStatusCode.BadRequest, "DIGEST_INVALID");
+
+            // registry:2 2.8.2 answers a DELETE of a malformed digest with 400 DIGEST_INVALID too.
+            using var delete = await _client.DeleteAsync($"v2/{repository}/manifests/{escaped}");
+            await ErrorAssert.HasErrorAsync(delete, HttpStatusCode.BadRequest, "DIGEST_INVALID");
         }
     }
 

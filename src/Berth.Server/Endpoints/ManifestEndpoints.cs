@@ -104,9 +104,10 @@ internal static class ManifestEndpoints
             return Problems.DeleteDisabled();
         }
 
+        // As registry:2: a malformed digest is refused, a reference that cannot name a manifest is simply unknown.
         if (!IsReference(reference))
         {
-            return Problems.ManifestUnknown(reference);
+            return reference.Contains(':', StringComparison.Ordinal) ? Problems.DigestInvalid(reference) : Problems.ManifestUnknown(reference);
         }
 
         var deleted = Digest.TryParse(reference, out var digest)
