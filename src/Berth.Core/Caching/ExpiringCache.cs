@@ -11,6 +11,8 @@ internal sealed class ExpiringCache<TKey, TValue>(TimeSpan timeToLive, TimeProvi
     where TKey : notnull
 {
     private readonly ConcurrentDictionary<TKey, (TValue Value, long ExpiresAt)> _entries = new(comparer);
+    private const int BoundCheckInterval = 1024;
+    private long _writes;
     private readonly long _ticksToLive = (long)(timeToLive.TotalSeconds * time.TimestampFrequency);
 
     public bool TryGet(TKey key, out TValue value)
@@ -32,9 +34,15 @@ internal sealed class ExpiringCache<TKey, TValue>(TimeSpan timeToLive, TimeProvi
 
     private void Set(TKey key, TValue value, long ticksToLive)
     {
-        if (_entries.Count >= maxEntries)
+        // ConcurrentDictionary.Count takes every lock, so the bound is checked every so many writes, not on each:
+        // the cache may overshoot by that many entries.
+        if ((Interlocked.Increment(ref _writes) & (BoundCheckInterval - 1)) == 0 && _entries.Count >= maxEntries)
         {
-            _entries.Clear();
+            RemoveWhere(_ => false, dropExpired: true);
+            if (_entries.Count >= maxEntries)
+            {
+                _entries.Clear();
+            }
         }
 
         _entries[key] = (value, time.GetTimestamp() + ticksToLive);
@@ -42,11 +50,14 @@ internal sealed class ExpiringCache<TKey, TValue>(TimeSpan timeToLive, TimeProvi
 
     public void Remove(TKey key) => _entries.TryRemove(key, out _);
 
-    public void RemoveWhere(Func<TKey, bool> predicate)
+    public void RemoveWhere(Func<TKey, bool> predicate) => RemoveWhere(predicate, dropExpired: false);
+
+    private void RemoveWhere(Func<TKey, bool> predicate, bool dropExpired)
     {
-        foreach (var key in _entries.Keys)
+        var now = time.GetTimestamp();
+        foreach (var (key, entry) in _entries)
         {
-            if (predicate(key))
+            if (predicate(key) || dropExpired && entry.ExpiresAt <= now)
             {
                 _entries.TryRemove(key, out _);
             }
