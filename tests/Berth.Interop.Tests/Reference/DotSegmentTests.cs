@@ -1,0 +1,104 @@
+namespace Berth.Interop.Tests.Reference;
+
+/// <summary>
+/// Dot segments (plain and percent-encoded) and encoded slashes in the repository and in the reference, on every
+/// route. Issue 8, class 3. registry:2 answers 301 to the cleaned path for dot segments and accepts %2F as '/'; Berth
+/// need not redirect. What users rely on, asserted here: never a 2xx for such a path, nothing written anywhere on
+/// disk, and a 400 NAME_INVALID (TAG_INVALID/DIGEST_INVALID for the reference part) or a 404.
+/// The requests are written on a raw socket: HttpClient would clean the dot segments before sending.
+/// </summary>
+[Collection(ReferenceCollection.Name)]
+public sealed class DotSegmentTests(ReferencePair pair)
+{
+    private const string Empty = EmptyImage.EmptyBlob;
+    private const string UploadId = "0f6a1b2c-3d4e-4f50-8a9b-0c1d2e3f4a5b";
+
+    /// <summary>Each names, once cleaned, another repository (victim/app), the same one by another spelling, or a
+    /// path above /v2/.</summary>
+    private static readonly string[] RepositorySpellings =
+    [
+        "dots/../victim/app", "dots/%2e%2e/victim/app", "dots/%2E./victim/app", "dots/.%2e/victim/app", "dots/%2E%2E/victim/app",
+        "dots/./app", "dots/%2e/app", "dots%2fapp", "dots%2Fapp", "dots/app/%2e%2e/%2e%2e/victim/app",
+        "../victim/app", "%2e%2e/victim/app", "dots/app/..", "dots/app/.", "dots/app%2f..%2f..%2fvictim/app",
+    ];
+
+    private static readonly string[] ReferenceSpellings =
+    [
+        "..", ".", "%2e%2e", "%2E.", ".%2e", "%2e", "..%2f..%2fvictim", "%2e%2e%2f%2e%2e%2f%2e%2e%2fvictim%2fapp",
+    ];
+
+    public static TheoryData<string, string> Routes => new()
+    {
+        { "GET", "/v2/{repo}/blobs/{ref}" },
+        { "HEAD", "/v2/{repo}/blobs/{ref}" },
+        { "DELETE", "/v2/{repo}/blobs/{ref}" },
+        { "POST", "/v2/{repo}/blobs/uploads/" },
+        { "POST", "/v2/{repo}/blobs/uploads/?mount=" + Empty + "&from=victim/app" },
+        { "PATCH", "/v2/{repo}/blobs/uploads/{ref}" },
+        { "PUT", "/v2/{repo}/blobs/uploads/{ref}?digest=" + Empty },
+        { "GET", "/v2/{repo}/blobs/uploads/{ref}" },
+        { "DELETE", "/v2/{repo}/blobs/uploads/{ref}" },
+        { "GET", "/v2/{repo}/manifests/{ref}" },
+        { "HEAD", "/v2/{repo}/manifests/{ref}" },
+        { "PUT", "/v2/{repo}/manifests/{ref}" },
+        { "DELETE", "/v2/{repo}/manifests/{ref}" },
+        { "GET", "/v2/{repo}/tags/list" },
+        { "GET", "/v2/{repo}/referrers/{ref}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task Dot_segments_and_encoded_slashes_in_the_repository_are_refused_and_write_nothing(string method, string route)
+    {
+        await SeedAsync();
+        var reference = route.Contains("/uploads/{ref}", StringComparison.Ordinal) ? UploadId : route.Contains("/manifests/", StringComparison.Ordinal) ? "v1" : Empty;
+        var targets = RepositorySpellings.Select(repository => route.Replace("{repo}", repository, StringComparison.Ordinal).Replace("{ref}", reference, StringComparison.Ordinal));
+        await AssertAllRefusedAsync(method, targets.ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task Dot_segments_and_encoded_slashes_in_the_reference_are_refused_and_write_nothing(string method, string route)
+    {
+        if (!route.Contains("{ref}", StringComparison.Ordinal))
+        {
+            // The same route with the dot segment where a reference would be: after the repository's last segment.
+            route = route.Replace("{repo}", "dots/app/{ref}", StringComparison.Ordinal);
+        }
+
+        await SeedAsync();
+        var targets = ReferenceSpellings.Select(reference => route.Replace("{repo}", "dots/app", StringComparison.Ordinal).Replace("{ref}", reference, StringComparison.Ordinal));
+        await AssertAllRefusedAsync(method, targets.ToArray());
+    }
+
+    private async Task AssertAllRefusedAsync(string method, string[] targets)
+    {
+        var failures = new List<string>();
+        foreach (var target in targets)
+        {
+            var isManifest = target.Contains("/manifests/", StringComparison.Ordinal);
+            var body = method == "PATCH" ? "x"u8.ToArray() : method == "PUT" && isManifest ? EmptyImage.Manifest : null;
+            var before = pair.SnapshotBerthDisk();
+            var berth = await pair.SendToBerthAsync(method, target, body, body is null ? null : isManifest ? EmptyImage.ManifestType : "application/octet-stream", body is null && method is "POST" or "PUT" or "PATCH" ? 0 : null);
+            var written = pair.SnapshotBerthDisk().Except(before).ToList();
+            var allowed = berth.Status == 404 || berth.Status == 400 && (method == "HEAD" || berth.ErrorCode is "NAME_INVALID" or "TAG_INVALID" or "DIGEST_INVALID");
+            if (!allowed || written.Count > 0)
+            {
+                var registry2 = await pair.SendToRegistry2Async(method, target, body, null, body is null && method is "POST" or "PUT" or "PATCH" ? 0 : null);
+                failures.Add($"{method} {target}: berth {berth}{(written.Count > 0 ? $", wrote {string.Join(", ", written.Take(5))}" : string.Empty)} (registry:2 {registry2.Status})");
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"expected 400 NAME_INVALID/TAG_INVALID/DIGEST_INVALID or 404 and nothing written:\n{string.Join("\n", failures)}");
+    }
+
+    /// <summary>On Berth, dots/app and victim/app each hold the empty blob and a tag v1, so a request that reached them could succeed.</summary>
+    private async Task SeedAsync()
+    {
+        foreach (var repository in new[] { "dots/app", "victim/app" })
+        {
+            await EmptyImage.UploadEmptyBlobAsync(pair, repository);
+            Assert.Equal(201, (await pair.SendToBerthAsync("PUT", $"/v2/{repository}/manifests/v1", EmptyImage.Manifest, EmptyImage.ManifestType)).Status);
+        }
+    }
+}

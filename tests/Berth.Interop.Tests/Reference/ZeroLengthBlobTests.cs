@@ -1,0 +1,116 @@
+using System.Text;
+
+namespace Berth.Interop.Tests.Reference;
+
+/// <summary>
+/// The empty blob (sha256 of zero bytes) through every upload path, answered as registry:2 answers. Issue 8, class 1.
+/// </summary>
+[Collection(ReferenceCollection.Name)]
+public sealed class ZeroLengthBlobTests(ReferencePair pair)
+{
+    private const string Empty = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    [Fact]
+    public Task Empty_put_with_content_length_zero_completes_an_upload_of_the_empty_blob() =>
+        Scenario.RunOnBothAsync(pair, async s =>
+        {
+            var upload = await s.StartUploadAsync("zero/put-cl0");
+            await s.StepAsync("complete", "PUT", Scenario.WithDigest(upload, Empty), body: [], contentLength: 0);
+            await ReadBackAsync(s, "zero/put-cl0");
+        });
+
+    [Fact]
+    public Task Empty_put_without_content_length_completes_an_upload_of_the_empty_blob() =>
+        Scenario.RunOnBothAsync(pair, async s =>
+        {
+            var upload = await s.StartUploadAsync("zero/put-nocl");
+            await s.StepAsync("complete", "PUT", Scenario.WithDigest(upload, Empty));
+            await ReadBackAsync(s, "zero/put-nocl");
+        });
+
+    [Fact]
+    public Task Upload_with_no_patch_and_the_whole_body_on_the_put_completes() =>
+        Scenario.RunOnBothAsync(pair, async s =>
+        {
+            var content = Encoding.ASCII.GetBytes("whole body on the PUT");
+            var upload = await s.StartUploadAsync("zero/put-body");
+            await s.StepAsync("complete", "PUT", Scenario.WithDigest(upload, OciLayout.Sha256(content)), content, "application/octet-stream");
+            await s.StepAsync("head", "HEAD", $"/v2/zero/put-body/blobs/{OciLayout.Sha256(content)}");
+        });
+
+    [Fact]
+    public Task Zero_length_patch_then_put_completes_the_empty_blob() =>
+        Scenario.RunOnBothAsync(pair, async s =>
+        {
+            var upload = await s.StartUploadAsync("zero/patch0");
+            var patched = await s.StepAsync("empty patch", "PATCH", upload, [], "application/octet-stream");
+            await s.StepAsync("complete", "PUT", Scenario.WithDigest(Location(patched, upload), Empty), contentLength: 0);
+            await ReadBackAsync(s, "zero/patch0");
+        });
+
+    [Fact]
+    public Task Zero_length_chunk_in_the_middle_of_a_chunked_upload_is_accepted_and_the_blob_is_whole() =>
+        Scenario.RunOnBothAsync(pair, async s =>
+        {
+            var upload = await s.StartUploadAsync("zero/middle");
+            var first = await s.StepAsync("chunk 0-1", "PATCH", upload, "ab"u8.ToArray(), "application/octet-stream", null, "Content-Range: 0-1");
+            upload = Location(first, upload);
+            var empty = await s.StepAsync("empty chunk", "PATCH", upload, [], "application/octet-stream");
+            upload = Location(empty, upload);
+            var last = await s.StepAsync("chunk 2-3", "PATCH", upload, "cd"u8.ToArray(), "application/octet-stream", null, "Content-Range: 2-3");
+            upload = Location(last, upload);
+            var digest = OciLayout.Sha256("abcd"u8);
+            await s.StepAsync("complete", "PUT", Scenario.WithDigest(upload, digest), contentLength: 0);
+            var blob = await s.StepAsync("get", "GET", $"/v2/zero/middle/blobs/{digest}");
+            Assert.Equal("abcd", Encoding.ASCII.GetString(blob.Body));
+        });
+
+    [Fact]
+    public Task Empty_blob_is_mounted_from_another_repository() =>
+        Scenario.RunOnBothAsync(pair, async s =>
+        {
+            var upload = await s.StartUploadAsync("zero/mount-source");
+            await s.StepAsync("complete", "PUT", Scenario.WithDigest(upload, Empty), contentLength: 0);
+            await s.StepAsync("mount", "POST", $"/v2/zero/mount-target/blobs/uploads/?mount={Empty}&from=zero/mount-source", contentLength: 0);
+            await ReadBackAsync(s, "zero/mount-target");
+        });
+
+    /// <summary>
+    /// registry:2 2.8 ignores ?digest= on POST and opens a session (202); the distribution-spec lets a registry
+    /// complete a monolithic POST instead (201). Both are correct answers; what users rely on is that a 201 means the
+    /// empty blob is readable and a 202 gives a session that completes it.
+    /// </summary>
+    [Fact]
+    public async Task Monolithic_post_of_the_empty_blob_is_created_or_opens_a_session_that_completes_it()
+    {
+        var reference = await pair.SendToRegistry2Async("POST", $"/v2/zero/mono/blobs/uploads/?digest={Empty}", [], "application/octet-stream");
+        Assert.Equal(202, reference.Status);
+        var referenceComplete = await pair.SendToRegistry2Async("PUT", Scenario.WithDigest(Scenario.Target(reference.Header("Location")!), Empty), contentLength: 0);
+        Assert.Equal(201, referenceComplete.Status);
+
+        var berth = await pair.SendToBerthAsync("POST", $"/v2/zero/mono/blobs/uploads/?digest={Empty}", [], "application/octet-stream");
+        Assert.True(berth.Status is 201 or 202, $"berth answered {berth}");
+        if (berth.Status == 202)
+        {
+            var complete = await pair.SendToBerthAsync("PUT", Scenario.WithDigest(Scenario.Target(berth.Header("Location")!), Empty), contentLength: 0);
+            Assert.Equal(201, complete.Status);
+        }
+
+        await Scenario.RunOnBothAsync(pair, s => ReadBackAsync(s, "zero/mono"));
+    }
+
+    /// <summary>GET and HEAD of the empty blob: 200 with Content-Length 0 (compared with registry:2 and asserted).</summary>
+    private static async Task ReadBackAsync(Scenario s, string repository)
+    {
+        foreach (var method in new[] { "HEAD", "GET" })
+        {
+            var answer = await s.StepAsync("read back", method, $"/v2/{repository}/blobs/{Empty}");
+            Assert.True(answer.Status == 200 && answer.Header("Content-Length") == "0" && answer.Body.Length == 0,
+                $"{method} /v2/{repository}/blobs/{Empty} answered {answer} with Content-Length {answer.Header("Content-Length") ?? "(none)"}");
+            Assert.Equal(Empty, answer.Header("Docker-Content-Digest"));
+        }
+    }
+
+    private static string Location(RawResponse answer, string previous) =>
+        answer.Header("Location") is { } location ? Scenario.Target(location) : previous;
+}
