@@ -27,7 +27,6 @@ public sealed class InvalidReferenceTests(ReferencePair pair)
         "sha256:",
         "a%20b",
         "a%2fb",
-        "a%00b",
         "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855%0A",
     };
 
@@ -122,7 +121,12 @@ public sealed class InvalidReferenceTests(ReferencePair pair)
     [InlineData("n=1&last=%2e%2e")]
     public async Task Tags_list_with_an_invalid_last_or_n_never_fails_with_5xx(string query)
     {
-        await ValidManifestAsync();
+        var manifest = await ValidManifestAsync();
+        foreach (Send send in new Send[] { pair.SendToRegistry2Async, pair.SendToBerthAsync })
+        {
+            Assert.Equal(201, (await send("PUT", $"/v2/{Repository}/manifests/listed", manifest, ManifestType)).Status);
+        }
+
         var target = $"/v2/{Repository}/tags/list?{query}";
         var (registry2, berth) = await pair.SendToBothAsync("GET", target);
         Assert.Equal(200, registry2.Status);

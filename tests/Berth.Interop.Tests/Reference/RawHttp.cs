@@ -50,7 +50,21 @@ internal static class RawHttp
         }
 
         using var received = new MemoryStream();
-        await stream.CopyToAsync(received, cancellation.Token);
+        try
+        {
+            await stream.CopyToAsync(received, cancellation.Token);
+        }
+        catch (IOException) when (received.Length == 0)
+        {
+            // A server that answers without reading the body and then closes makes the kernel send a reset, which can
+            // overtake its answer: then there is no answer to compare, and the caller sees status 0.
+            return new RawResponse(0, new Dictionary<string, string>(), "connection reset before any answer"u8.ToArray());
+        }
+        catch (IOException)
+        {
+            // The answer arrived before the reset: parse what there is.
+        }
+
         return RawResponse.Parse(received.ToArray(), isHead: method == "HEAD");
     }
 }
