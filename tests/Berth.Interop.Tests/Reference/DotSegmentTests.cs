@@ -71,6 +71,39 @@ public sealed class DotSegmentTests(ReferencePair pair)
         await AssertAllRefusedAsync(method, targets.ToArray());
     }
 
+    /// <summary>
+    /// registry:2 ignores a mount whose from= is not a valid repository name and opens an upload session (202).
+    /// (In the query, %2F is an ordinary encoded '/': from=victim%2Fapp is victim/app to both.)
+    /// Berth must answer the same (or refuse the name with 400 NAME_INVALID), and never link the blob into the target
+    /// from a source it did not name exactly.
+    /// </summary>
+    [Theory]
+    [InlineData(1, "victim/../victim/app")]
+    [InlineData(2, "victim/%2e%2e/victim/app")]
+    [InlineData(3, "victim/./app")]
+    [InlineData(4, "../victim/app")]
+    [InlineData(5, "victim/app/..")]
+    [InlineData(6, "victim/app/")]
+    [InlineData(7, "victim/app/%2e")]
+    public async Task Mount_from_a_repository_spelled_with_dot_segments_mounts_nothing(int number, string from)
+    {
+        await SeedAsync();
+        var repository = $"mount-target/case{number}";
+        var target = $"/v2/{repository}/blobs/uploads/?mount={Empty}&from={from}";
+        var (registry2, berth) = await pair.SendToBothAsync("POST", target, contentLength: 0);
+        Assert.Equal(202, registry2.Status);
+        if (berth.Status == 400)
+        {
+            ReferenceAssert.Refused($"POST {target}", berth, (400, "NAME_INVALID"));
+        }
+        else
+        {
+            ReferenceAssert.SameAnswer($"POST {target}", registry2, berth);
+        }
+
+        Assert.Equal(404, (await pair.SendToBerthAsync("HEAD", $"/v2/{repository}/blobs/{Empty}")).Status);
+    }
+
     private async Task AssertAllRefusedAsync(string method, string[] targets)
     {
         var failures = new List<string>();

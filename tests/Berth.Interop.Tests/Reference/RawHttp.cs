@@ -71,6 +71,9 @@ internal static class RawHttp
 
 internal sealed record RawResponse(int Status, IReadOnlyDictionary<string, string> Headers, byte[] Body)
 {
+    /// <summary>For a 5xx: the end of the server's log, so a failure shows the exception behind it.</summary>
+    public string? ServerLog { get; init; }
+
     public bool IsSuccess => Status is >= 200 and < 300;
 
     /// <summary>The first error code of a distribution-spec JSON error body, or null when the body is not one.</summary>
@@ -95,7 +98,8 @@ internal sealed record RawResponse(int Status, IReadOnlyDictionary<string, strin
     public override string ToString()
     {
         var text = Encoding.UTF8.GetString(Body);
-        return $"{Status} {(text.Length > 200 ? text[..200] + "..." : text)}".TrimEnd();
+        var answer = $"{Status} {(text.Length > 200 ? text[..200] + "..." : text)}".TrimEnd();
+        return ServerLog is null ? answer : $"{answer}\n--- server log ---\n{ServerLog}\n---";
     }
 
     public static RawResponse Parse(byte[] raw, bool isHead)

@@ -36,11 +36,20 @@ public sealed class ReferencePair : IAsyncLifetime
 
     internal async Task<(RawResponse Registry2, RawResponse Berth)> SendToBothAsync(
         string method, string target, byte[]? body = null, string? contentType = null, long? contentLength = null, params string[] headers) =>
-        (await RawHttp.SendAsync(_registry2.Port, method, target, body, contentType, contentLength, headers),
-         await RawHttp.SendAsync(_berth.Port, method, target, body, contentType, contentLength, headers));
+        (await SendToRegistry2Async(method, target, body, contentType, contentLength, headers),
+         await SendToBerthAsync(method, target, body, contentType, contentLength, headers));
 
-    internal Task<RawResponse> SendToBerthAsync(string method, string target, byte[]? body = null, string? contentType = null, long? contentLength = null, params string[] headers) =>
-        RawHttp.SendAsync(_berth.Port, method, target, body, contentType, contentLength, headers);
+    internal async Task<RawResponse> SendToBerthAsync(string method, string target, byte[]? body = null, string? contentType = null, long? contentLength = null, params string[] headers)
+    {
+        var answer = await RawHttp.SendAsync(_berth.Port, method, target, body, contentType, contentLength, headers);
+        if (answer.Status < 500)
+        {
+            return answer;
+        }
+
+        var log = _berth.Log;
+        return answer with { ServerLog = log.Length > 3000 ? log[^3000..] : log };
+    }
 
     internal Task<RawResponse> SendToRegistry2Async(string method, string target, byte[]? body = null, string? contentType = null, long? contentLength = null, params string[] headers) =>
         RawHttp.SendAsync(_registry2.Port, method, target, body, contentType, contentLength, headers);

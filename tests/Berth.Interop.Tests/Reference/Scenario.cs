@@ -6,14 +6,17 @@ internal delegate Task<RawResponse> Send(string method, string target, byte[]? b
 /// A sequence of requests run against one registry; each step's answer is recorded so the same scenario on
 /// registry:2 and on Berth can be compared step by step (upload locations differ between the two).
 /// </summary>
-internal sealed class Scenario(Send send)
+internal sealed class Scenario(Send send, string registry = "")
 {
+    public string Registry => registry;
+
     public List<(string Step, RawResponse Answer)> Steps { get; } = [];
 
     public async Task<RawResponse> StepAsync(string step, string method, string target, byte[]? body = null, string? contentType = null, long? contentLength = null, params string[] headers)
     {
         var answer = await send(method, target, body, contentType, contentLength, headers);
         Steps.Add(($"{step}: {method} {target}", answer));
+        Assert.False(answer.Status >= 500 && registry == "registry:2", $"registry:2 answered {answer} to {method} {target}: the scenario cannot serve as a reference");
         return answer;
     }
 
@@ -32,9 +35,9 @@ internal sealed class Scenario(Send send)
 
     public static async Task RunOnBothAsync(ReferencePair pair, Func<Scenario, Task> scenario)
     {
-        var reference = new Scenario(pair.SendToRegistry2Async);
+        var reference = new Scenario(pair.SendToRegistry2Async, "registry:2");
         await scenario(reference);
-        var berth = new Scenario(pair.SendToBerthAsync);
+        var berth = new Scenario(pair.SendToBerthAsync, "berth");
         await scenario(berth);
 
         Assert.Equal(reference.Steps.Count, berth.Steps.Count);

@@ -4,10 +4,17 @@ namespace Berth.Interop.Tests.Reference;
 
 /// <summary>
 /// The empty blob (sha256 of zero bytes) through every upload path, answered as registry:2 answers. Issue 8, class 1.
+/// Each test starts its own pair on fresh stores: the first empty blob a store ever receives takes a different
+/// path (nothing to deduplicate against) from every later one, and that first time is what is tested.
 /// </summary>
-[Collection(ReferenceCollection.Name)]
-public sealed class ZeroLengthBlobTests(ReferencePair pair)
+public sealed class ZeroLengthBlobTests : IAsyncLifetime
 {
+    private readonly ReferencePair pair = new();
+
+    public Task InitializeAsync() => pair.InitializeAsync();
+
+    public Task DisposeAsync() => pair.DisposeAsync();
+
     private const string Empty = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     [Fact]
@@ -46,6 +53,21 @@ public sealed class ZeroLengthBlobTests(ReferencePair pair)
             var patched = await s.StepAsync("empty patch", "PATCH", upload, [], "application/octet-stream");
             await s.StepAsync("complete", "PUT", Scenario.WithDigest(Location(patched, upload), Empty), contentLength: 0);
             await ReadBackAsync(s, "zero/patch0");
+        });
+
+    /// <summary>
+    /// registry:2 checks only the start of Content-Range against the upload's offset, so an empty chunk sent as
+    /// "0-0" (the only inclusive range a client can write for zero bytes at offset 0) is accepted with 202.
+    /// </summary>
+    [Fact]
+    public Task Zero_length_patch_with_content_range_0_0_is_accepted_as_registry2_accepts_it() =>
+        Scenario.RunOnBothAsync(pair, async s =>
+        {
+            var upload = await s.StartUploadAsync("zero/patch-range");
+            var patched = await s.StepAsync("empty patch", "PATCH", upload, [], "application/octet-stream", null, "Content-Range: 0-0");
+            await s.StepAsync("status", "GET", Location(patched, upload));
+            await s.StepAsync("complete", "PUT", Scenario.WithDigest(Location(patched, upload), Empty), contentLength: 0);
+            await ReadBackAsync(s, "zero/patch-range");
         });
 
     [Fact]
@@ -99,6 +121,24 @@ public sealed class ZeroLengthBlobTests(ReferencePair pair)
         await Scenario.RunOnBothAsync(pair, s => ReadBackAsync(s, "zero/mono"));
     }
 
+    /// <summary>No byte range of an empty blob is satisfiable: registry:2 answers 416 with "Content-Range: bytes */0"
+    /// to GET and HEAD alike.</summary>
+    [Theory]
+    [InlineData("bytes=0-0")]
+    [InlineData("bytes=0-")]
+    [InlineData("bytes=-1")]
+    public Task Range_request_on_the_empty_blob_answers_as_registry2(string range) =>
+        Scenario.RunOnBothAsync(pair, async s =>
+        {
+            var upload = await s.StartUploadAsync("zero/range");
+            await s.StepAsync("complete", "PUT", Scenario.WithDigest(upload, Empty), contentLength: 0);
+            foreach (var method in new[] { "GET", "HEAD" })
+            {
+                var answer = await s.StepAsync($"range {range}", method, $"/v2/zero/range/blobs/{Empty}", headers: $"Range: {range}");
+                Assert.True(answer.Status != 416 || answer.Header("Content-Range") == "bytes */0", $"{method} with Range {range}: {answer}");
+            }
+        });
+
     /// <summary>GET and HEAD of the empty blob: 200 with Content-Length 0 (compared with registry:2 and asserted).</summary>
     private static async Task ReadBackAsync(Scenario s, string repository)
     {
@@ -106,7 +146,7 @@ public sealed class ZeroLengthBlobTests(ReferencePair pair)
         {
             var answer = await s.StepAsync("read back", method, $"/v2/{repository}/blobs/{Empty}");
             Assert.True(answer.Status == 200 && answer.Header("Content-Length") == "0" && answer.Body.Length == 0,
-                $"{method} /v2/{repository}/blobs/{Empty} answered {answer} with Content-Length {answer.Header("Content-Length") ?? "(none)"}");
+                $"{s.Registry}: {method} /v2/{repository}/blobs/{Empty} answered {answer} with Content-Length {answer.Header("Content-Length") ?? "(none)"}; steps:\n{string.Join("\n", s.Steps.Select(x => $"  {x.Step} -> {x.Answer.Status}"))}");
             Assert.Equal(Empty, answer.Header("Docker-Content-Digest"));
         }
     }
