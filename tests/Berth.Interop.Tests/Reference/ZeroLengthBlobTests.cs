@@ -121,22 +121,24 @@ public sealed class ZeroLengthBlobTests : IAsyncLifetime
         await Scenario.RunOnBothAsync(pair, s => ReadBackAsync(s, "zero/mono"));
     }
 
-    /// <summary>No byte range of an empty blob is satisfiable: registry:2 answers 416 with "Content-Range: bytes */0"
-    /// to GET and HEAD alike.</summary>
+    /// <summary>
+    /// No byte range of an empty blob is satisfiable: registry:2 answers GET with 416 and "Content-Range: bytes */0".
+    /// Not compared, where registry:2 is not a reference: HEAD with Range (registry:2 answers 416; RFC 9110 says a
+    /// server MUST ignore Range on any method but GET, so 200 is right) and the suffix range bytes=-1 (registry:2
+    /// answers 206 with an empty body, a Go quirk; RFC 9110 makes it unsatisfiable).
+    /// </summary>
     [Theory]
     [InlineData("bytes=0-0")]
     [InlineData("bytes=0-")]
-    [InlineData("bytes=-1")]
-    public Task Range_request_on_the_empty_blob_answers_as_registry2(string range) =>
+    public Task Range_get_of_the_empty_blob_is_416_as_registry2_answers(string range) =>
         Scenario.RunOnBothAsync(pair, async s =>
         {
+            // Through an empty PATCH, so that the Range answers are tested whatever the other empty-PUT paths do.
             var upload = await s.StartUploadAsync("zero/range");
-            await s.StepAsync("complete", "PUT", Scenario.WithDigest(upload, Empty), contentLength: 0);
-            foreach (var method in new[] { "GET", "HEAD" })
-            {
-                var answer = await s.StepAsync($"range {range}", method, $"/v2/zero/range/blobs/{Empty}", headers: $"Range: {range}");
-                Assert.True(answer.Status != 416 || answer.Header("Content-Range") == "bytes */0", $"{method} with Range {range}: {answer}");
-            }
+            var patched = await s.StepAsync("empty patch", "PATCH", upload, [], "application/octet-stream");
+            await s.StepAsync("complete", "PUT", Scenario.WithDigest(Location(patched, upload), Empty), contentLength: 0);
+            var answer = await s.StepAsync($"range {range}", "GET", $"/v2/zero/range/blobs/{Empty}", headers: $"Range: {range}");
+            Assert.True(answer.Status == 416 && answer.Header("Content-Range") == "bytes */0", $"{s.Registry}: GET with Range {range}: {answer}");
         });
 
     /// <summary>GET and HEAD of the empty blob: 200 with Content-Length 0 (compared with registry:2 and asserted).</summary>
