@@ -6,6 +6,7 @@ internal static class ReferenceAssert
     public static void SameAnswer(string request, RawResponse registry2, RawResponse berth)
     {
         var message = $"{request}\n  registry:2 answered {registry2}\n  berth answered      {berth}";
+        Assert.True(registry2.Status is > 0 and < 500, $"registry:2 cannot serve as the reference here: {message}");
         Assert.True(registry2.Status == berth.Status, message);
         if (registry2.ErrorCode is { } code)
         {
