@@ -1,9 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.RegularExpressions;
 
 namespace Berth.Core.Digests;
 
 /// <summary>A validated content digest such as <c>sha256:4a5e…</c>.</summary>
-public sealed class Digest : IEquatable<Digest>
+public sealed partial class Digest : IEquatable<Digest>
 {
     private Digest(DigestAlgorithm algorithm, string encoded)
     {
@@ -49,6 +50,16 @@ public sealed class Digest : IEquatable<Digest>
         digest = new Digest(algorithm, encoded.ToString());
         return true;
     }
+
+    /// <summary>
+    /// Whether <paramref name="text"/> is shaped like a digest (<c>algorithm:hex</c>) even if it is not a valid one.
+    /// registry:2 routes only such references to its digest handlers (answering a malformed one with 400
+    /// DIGEST_INVALID); anything else names no resource at all (404).
+    /// </summary>
+    public static bool HasDigestShape(string? text) => text is not null && DigestShape().IsMatch(text);
+
+    [GeneratedRegex(@"^[a-zA-Z0-9_+.-]+:[a-fA-F0-9]+\z", RegexOptions.CultureInvariant)]
+    private static partial Regex DigestShape();
 
     public static Digest FromHash(DigestAlgorithm algorithm, ReadOnlySpan<byte> hash) =>
         new(algorithm, Convert.ToHexStringLower(hash));

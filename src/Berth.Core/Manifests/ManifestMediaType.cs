@@ -22,7 +22,7 @@ internal static class ManifestMediaType
             }
 
             var declared = ManifestJson.MediaTypeOf(root);
-            if (declared is not null && (MediaTypes.IsSupported(declared) || MediaTypes.IsSchema1(declared) && declared != "application/json"))
+            if (declared is not null && (MediaTypes.IsSupported(declared) || MediaTypes.IsSchema1(declared)))
             {
                 return declared;
             }

@@ -49,6 +49,13 @@ public static class ManifestParser
             return Invalid("schemaVersion must be the integer 2");
         }
 
+        // registry:2 picks its parser by Content-Type and refuses one it does not know; so does Berth, unless the
+        // header says nothing specific.
+        if (contentType is not null && !MediaTypes.IsSupported(contentType) && !MediaTypes.IsUnspecific(contentType))
+        {
+            return Invalid($"Content-Type '{contentType}' is not a manifest media type; send the manifest's own mediaType");
+        }
+
         // The type is decided by the bytes alone, so the type served later is the type validated now.
         if (contentType is not null && MediaTypes.IsSupported(contentType) && mediaType != contentType)
         {

@@ -14,5 +14,10 @@ public static class MediaTypes
 
     public static bool IsSupported(string mediaType) => mediaType is OciManifest or OciIndex or DockerManifest or DockerManifestList;
 
-    public static bool IsSchema1(string mediaType) => mediaType is DockerSchema1 or DockerSchema1Signed || mediaType == "application/json";
+    public static bool IsSchema1(string mediaType) => mediaType is DockerSchema1 or DockerSchema1Signed;
+
+    /// <summary>
+    /// Content-Types that say nothing about the manifest: registry:2 then decides from the body, as Berth does.
+    /// </summary>
+    public static bool IsUnspecific(string contentType) => contentType is "application/json" or "application/octet-stream";
 }

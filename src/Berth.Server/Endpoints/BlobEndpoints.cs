@@ -16,7 +16,7 @@ internal static class BlobEndpoints
     {
         if (!Digest.TryParse(reference, out var digest))
         {
-            return Problems.DigestInvalid(reference);
+            return Digest.HasDigestShape(reference) ? Problems.DigestInvalid(reference) : Problems.BlobUnknown(reference);
         }
 
         var cancellationToken = context.RequestAborted;
@@ -63,7 +63,7 @@ internal static class BlobEndpoints
     {
         if (!Digest.TryParse(reference, out var digest))
         {
-            return Problems.DigestInvalid(reference);
+            return Digest.HasDigestShape(reference) ? Problems.DigestInvalid(reference) : Problems.BlobUnknown(reference);
         }
 
         if (!registry.Configuration.Storage.DeleteEnabled)

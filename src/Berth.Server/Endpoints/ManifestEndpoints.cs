@@ -107,7 +107,7 @@ internal static class ManifestEndpoints
         // As registry:2: a malformed digest is refused, a reference that cannot name a manifest is simply unknown.
         if (!IsReference(reference))
         {
-            return reference.Contains(':', StringComparison.Ordinal) ? Problems.DigestInvalid(reference) : Problems.ManifestUnknown(reference);
+            return Digest.HasDigestShape(reference) ? Problems.DigestInvalid(reference) : Problems.ManifestUnknown(reference);
         }
 
         var deleted = Digest.TryParse(reference, out var digest)

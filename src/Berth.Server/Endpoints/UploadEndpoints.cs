@@ -143,13 +143,18 @@ internal static class UploadEndpoints
                 return (null, Problems.Of(ErrorCode.RangeInvalid, $"invalid Content-Range '{contentRange}': expected <start>-<end>"));
             }
 
-            if (expectedLength is { } length && length != end - start + 1)
+            rangeStart = start;
+            if (expectedLength is not 0)
             {
-                return (null, Problems.Of(ErrorCode.SizeInvalid, $"Content-Length {length} does not match Content-Range {contentRange}"));
+                if (expectedLength is { } length && length != end - start + 1)
+                {
+                    return (null, Problems.Of(ErrorCode.SizeInvalid, $"Content-Length {length} does not match Content-Range {contentRange}"));
+                }
+
+                expectedLength = end - start + 1;
             }
 
-            rangeStart = start;
-            expectedLength = end - start + 1;
+            // An empty chunk appends nothing, whatever range it names (clients send "0-0"); registry:2 accepts it.
         }
 
         var outcome = await registry.Uploads.AppendAsync(name, id, request.Body, rangeStart, expectedLength, context.RequestAborted);

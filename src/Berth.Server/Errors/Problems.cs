@@ -18,9 +18,9 @@ internal static class Problems
 
     public static IResult TagInvalid(string tag) => Of(ErrorCode.TagInvalid, $"invalid tag '{Truncate(tag)}': tags match [a-zA-Z0-9_][a-zA-Z0-9._-]{{0,127}}");
 
-    public static IResult BlobUnknown(string digest) => Of(ErrorCode.BlobUnknown, $"blob unknown to registry: {digest}");
+    public static IResult BlobUnknown(string digest) => Of(ErrorCode.BlobUnknown, $"blob unknown to registry: {Truncate(digest)}");
 
-    public static IResult ManifestUnknown(string reference) => Of(ErrorCode.ManifestUnknown, $"manifest unknown: {reference}");
+    public static IResult ManifestUnknown(string reference) => Of(ErrorCode.ManifestUnknown, $"manifest unknown: {Truncate(reference)}");
 
     public static IResult UploadUnknown(string id) => Of(ErrorCode.BlobUploadUnknown, $"blob upload unknown to registry: {Truncate(id)}");
 

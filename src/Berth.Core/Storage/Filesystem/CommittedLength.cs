@@ -44,6 +44,23 @@ internal static class CommittedLength
 
     public static void Delete(string file) => File.Delete(RecordPath(file));
 
-    /// <summary>The committed length of a file that is <paramref name="actual"/> bytes long now.</summary>
-    public static long Of(string file, long actual) => Read(file) is { } recorded ? Math.Min(recorded, actual) : actual;
+    /// <summary>
+    /// The committed length of <paramref name="file"/>, given a way to read its current length. The record is read
+    /// before and after the length: a record absent throughout means nothing uncommitted was in the file (a writer
+    /// records before it writes past the committed end), and a record unchanged throughout bounds what was read.
+    /// When a commit lands in between, it is read again.
+    /// </summary>
+    public static long Of(string file, Func<long> currentLength)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var before = Read(file);
+            var length = currentLength();
+            var after = Read(file);
+            if (before == after || attempt >= 16)
+            {
+                return after is { } recorded ? Math.Min(recorded, length) : length;
+            }
+        }
+    }
 }

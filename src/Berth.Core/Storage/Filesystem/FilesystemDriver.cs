@@ -28,8 +28,8 @@ internal sealed class FilesystemDriver : IStorageDriver
         {
             // Synchronous on purpose: on Linux .NET runs "async" file I/O as a thread-pool hop, which costs more
             // than reading a small file from the page cache.
-            var content = File.ReadAllBytes(full);
-            var committed = CommittedLength.Of(full, content.Length);
+            byte[] content = [];
+            var committed = CommittedLength.Of(full, () => (content = File.ReadAllBytes(full)).Length);
             return committed == content.Length ? content : content[..(int)committed];
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
@@ -81,9 +81,10 @@ internal sealed class FilesystemDriver : IStorageDriver
             var file = new InlineReadFileStream(full);
             try
             {
-                // Read after the open, so the limit is never older than the file it applies to.
-                var committed = CommittedLength.Read(full);
-                return Task.FromResult<Stream?>(committed is { } length ? new CommittedPrefixStream(file, Math.Min(length, file.Length)) : file);
+                // Measured after the open, so the limit is never older than the file it applies to; the stream is
+                // capped even without a record, so a writer that starts after the open is never read.
+                var committed = CommittedLength.Of(full, () => file.Length);
+                return Task.FromResult<Stream?>(new CommittedPrefixStream(file, committed));
             }
             catch
             {
@@ -107,7 +108,11 @@ internal sealed class FilesystemDriver : IStorageDriver
         var file = new FileInfo(full);
         if (file.Exists)
         {
-            var size = CommittedLength.Of(full, file.Length);
+            var size = CommittedLength.Of(full, () =>
+            {
+                file.Refresh();
+                return file.Length;
+            });
             return Task.FromResult<StorageEntry?>(new StorageEntry(path, size, file.LastWriteTimeUtc, IsDirectory: false));
         }
 
