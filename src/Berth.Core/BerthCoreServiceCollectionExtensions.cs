@@ -1,5 +1,6 @@
 using Berth.Core.Blobs;
 using Berth.Core.Caching;
+using Berth.Core.Collection;
 using Berth.Core.Configuration;
 using Berth.Core.Events;
 using Berth.Core.Manifests;
@@ -33,6 +34,7 @@ public static class BerthCoreServiceCollectionExtensions
         services.AddSingleton<UploadHashStates>();
         services.AddSingleton<UploadStore>();
         services.AddSingleton<UploadPurger>();
+        services.AddSingleton<GarbageCollector>();
         return services;
     }
 }

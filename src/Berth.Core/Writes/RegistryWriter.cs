@@ -140,6 +140,18 @@ public sealed class RegistryWriter(
         return true;
     }
 
+    /// <summary>
+    /// Removes a blob's data from the store (garbage collection's sweep). Its links stay, as registry:2 2.8 leaves
+    /// them; a link without data reads as absent.
+    /// </summary>
+    public async Task<bool> DeleteBlobDataAsync(Digest digest, CancellationToken cancellationToken = default)
+    {
+        cache.Invalidate(CacheKeys.Blob(digest));
+        var deleted = await driver.DeleteAsync(StoragePath.Parent(RegistryPaths.BlobData(digest)), cancellationToken);
+        cache.Invalidate(CacheKeys.Blob(digest));
+        return deleted;
+    }
+
     private async Task<BlobWriteOutcome> PutDataAsync(Digest digest, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         if (await blobs.StatDataInStoreAsync(digest, cancellationToken) is not null)

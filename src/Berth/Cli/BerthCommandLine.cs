@@ -3,13 +3,16 @@ using Berth.Core.Configuration;
 
 namespace Berth.Cli;
 
-/// <summary>registry:2's verbs (<c>serve</c>, <c>--version</c>) plus <c>config check</c>.</summary>
+/// <summary>registry:2's verbs (<c>serve</c>, <c>garbage-collect</c>, <c>--version</c>) plus <c>config check</c>.</summary>
 internal static class BerthCommandLine
 {
     private const string Usage = """
         Usage:
           berth serve [config.yml]         run the registry (default: :5000, images under /var/lib/registry)
           berth config check [config.yml]  print the effective configuration, or its errors
+          berth garbage-collect [--dry-run|-d] [--delete-untagged|-m] [config.yml]
+                                           registry:2's offline mark and sweep (stop the registry or make it
+                                           read-only first); --dry-run only prints what would be deleted
           berth --version                  print the version
 
         The configuration file may also be named by REGISTRY_CONFIGURATION_PATH; REGISTRY_* variables override it.
@@ -24,6 +27,8 @@ internal static class BerthCommandLine
                 ["--version" or "-v" or "version"] => PrintVersion(output),
                 ["serve", .. var rest] when rest.Length <= 1 => await ServeCommand.RunAsync(rest.FirstOrDefault(), error),
                 ["config", "check", .. var rest] when rest.Length <= 1 => await ConfigCheckCommand.RunAsync(rest.FirstOrDefault(), output, error),
+                ["garbage-collect", .. var rest] when GarbageCollectCommand.TryParse(rest, out var options, out var path) =>
+                    await GarbageCollectCommand.RunAsync(options, path, output),
                 ["--help" or "-h" or "help"] => PrintUsage(output, 0),
                 _ => PrintUsage(error, 2),
             };
