@@ -45,6 +45,10 @@ public sealed class RegistryFixture : IAsyncLifetime, IAsyncDisposable
 
     public RegistryServices Services => _app!.Services.GetRequiredService<RegistryServices>();
 
+    /// <summary>Any service of the running registry, for tests that drive the core beside the HTTP API.</summary>
+    public T Resolve<T>()
+        where T : notnull => _app!.Services.GetRequiredService<T>();
+
     /// <summary>
     /// Starts a registry. Pass the <paramref name="store"/> of an earlier registry to serve the same directory (the
     /// caller then owns it); pass <paramref name="time"/> to drive upload timestamps and purging by hand, and
