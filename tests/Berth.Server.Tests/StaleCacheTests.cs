@@ -73,6 +73,24 @@ public sealed class StaleCacheTests(RegistryFixture registry) : IClassFixture<Re
         Assert.Equal(image.Manifest.Length, (await registry.Services.Driver.StatAsync(BlobData(image.Digest)))?.Size);
     }
 
+    [Fact]
+    public async Task Manifest_whose_layer_data_was_removed_is_refused_even_right_after_a_head_said_it_exists()
+    {
+        var repository = Names.Repository();
+        var image = await _client.PrepareImageAsync(repository, ImageFormat.Oci, layerCount: 1);
+        var layer = image.Layers[0].Digest;
+        using (var head = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"v2/{repository}/blobs/{layer}")))
+        {
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        }
+
+        Assert.True(await registry.Services.Driver.DeleteAsync(BlobData(layer)));
+
+        using var put = await _client.PutManifestAsync(repository, "v1", image.Manifest, image.MediaType);
+
+        await ErrorAssert.HasErrorAsync(put, HttpStatusCode.BadRequest, "MANIFEST_BLOB_UNKNOWN");
+    }
+
     private async Task PushAsync(string repository, byte[] content, string how)
     {
         var digest = Digests.Sha256(content);

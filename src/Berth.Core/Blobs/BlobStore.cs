@@ -23,6 +23,20 @@ public sealed class BlobStore(IStorageDriver driver, LinkStore links, IRegistryC
         return await StatDataAsync(digest, cancellationToken);
     }
 
+    /// <summary>
+    /// As <see cref="StatAsync"/>, but the data is looked up in the store, not the cache: for decisions that must not
+    /// rest on a stale fact (accepting a manifest that references the blob, mounting it instead of an upload).
+    /// </summary>
+    public async Task<BlobDescriptor?> StatInStoreAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
+    {
+        if (!await IsLinkedAsync(repository, digest, cancellationToken))
+        {
+            return null;
+        }
+
+        return await StatDataInStoreAsync(digest, cancellationToken);
+    }
+
     /// <summary>The blob's size when its data exists anywhere in the store, linked or not; may be a cached fact.</summary>
     public async Task<BlobDescriptor?> StatDataAsync(Digest digest, CancellationToken cancellationToken = default)
     {

@@ -140,11 +140,15 @@ public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobSt
     {
         // distribution-spec: the subject is the one reference that may be missing ("the registry MUST NOT reject
         // a manifest because its subject does not exist").
-        foreach (var blob in manifest.BlobReferences)
+        // The store is asked, not the cache, and all at once: a manifest must never be stored pointing at data a
+        // collector or an operator removed since it was last seen.
+        var references = manifest.BlobReferences.Distinct().ToList();
+        var found = await Task.WhenAll(references.Select(blob => blobs.StatInStoreAsync(repository, blob, cancellationToken)));
+        for (var i = 0; i < references.Count; i++)
         {
-            if (await blobs.StatAsync(repository, blob, cancellationToken) is null)
+            if (found[i] is null)
             {
-                return new RegistryError(ErrorCode.ManifestBlobUnknown, $"blob {blob} referenced by the manifest is not in repository {repository}", DigestDetail(blob.Value));
+                return new RegistryError(ErrorCode.ManifestBlobUnknown, $"blob {references[i]} referenced by the manifest is not in repository {repository}", DigestDetail(references[i].Value));
             }
         }
 

@@ -224,8 +224,7 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, Registry
     public async Task<BlobDescriptor?> MountAsync(RepositoryName repository, RepositoryName from, Digest digest, CancellationToken cancellationToken = default)
     {
         // A mount replaces an upload, so it is a decision to skip writing data: the store must still have it.
-        if (await blobs.StatAsync(from, digest, cancellationToken) is null ||
-            await blobs.StatDataInStoreAsync(digest, cancellationToken) is not { } source)
+        if (await blobs.StatInStoreAsync(from, digest, cancellationToken) is not { } source)
         {
             return null;
         }
