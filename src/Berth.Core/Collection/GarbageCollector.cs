@@ -99,10 +99,15 @@ public sealed class GarbageCollector(IStorageDriver driver, RepositoryCatalog ca
     {
         var revisions = await RevisionsAsync(repository, cancellationToken);
         var parsed = new Dictionary<Digest, ParsedManifest?>();
+        var unparsed = new Dictionary<Digest, List<Digest>>();
         foreach (var revision in revisions)
         {
             var stored = await manifests.GetAsync(repository, revision, cancellationToken);
             parsed[revision] = stored is null ? null : ManifestParser.Parse(stored.Content, stored.MediaType).Manifest;
+            if (stored is not null && parsed[revision] is null)
+            {
+                unparsed[revision] = ManifestDigestScan.Find(stored.Content);
+            }
         }
 
         var roots = new List<Digest>();
@@ -141,6 +146,19 @@ public sealed class GarbageCollector(IStorageDriver driver, RepositoryCatalog ca
 
             await output.WriteLineAsync($"{repository}: marking manifest {digest} ");
             marked.Add(digest);
+            if (unparsed.TryGetValue(digest, out var named))
+            {
+                foreach (var reference in named)
+                {
+                    await output.WriteLineAsync($"{repository}: marking blob {reference}");
+                    marked.Add(reference);
+                    if (parsed.ContainsKey(reference))
+                    {
+                        pending.Push(reference);
+                    }
+                }
+            }
+
             if (parsed.GetValueOrDefault(digest) is not { } manifest)
             {
                 continue;

@@ -127,8 +127,12 @@ internal static class UploadEndpoints
     private static async Task<bool> IsCallersSessionAsync(HttpContext context, RegistryServices registry, RepositoryName name, string id) =>
         UploadId.IsValid(id) && await registry.Uploads.BelongsToAsync(name, id, Caller(context), context.RequestAborted);
 
+    /// <summary>
+    /// Null only without auth. A caller with no name (a token without <c>sub</c>) is the anonymous identity "",
+    /// not nobody: null would let it continue every user's session.
+    /// </summary>
     private static string? Caller(HttpContext context) =>
-        context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } user } ? user : null;
+        context.User.Identity is { IsAuthenticated: true } identity ? identity.Name ?? string.Empty : null;
 
     private static async Task<(AppendOutcome? Outcome, IResult? Error)> AppendBodyAsync(HttpContext context, RegistryServices registry, RepositoryName name, string id)
     {

@@ -4,7 +4,7 @@ namespace Berth.Server.Routing;
 /// Checks the request target as the client sent it. Kestrel resolves <c>.</c> and <c>..</c> segments (plain or
 /// percent-encoded) before routing, so <c>/v2/a/x/../b/blobs/uploads/</c> would reach repository <c>a/b</c>;
 /// registry:2 never serves such a path (its router redirects to the cleaned one and writes nothing), and neither
-/// does Berth: the name a client wrote is the only name it may act on.
+/// does Berth: the name a client wrote is the only name it may act on. Backslashes separate segments too (see below).
 /// </summary>
 internal static class RequestTarget
 {
@@ -17,7 +17,9 @@ internal static class RequestTarget
 
         var query = rawTarget.IndexOf('?', StringComparison.Ordinal);
         var path = query >= 0 ? rawTarget.AsSpan(0, query) : rawTarget.AsSpan();
-        foreach (var range in path.Split('/'))
+        // An absolute-form target ("GET http://host/v2/… HTTP/1.1") gets its path from System.Uri, which reads '\'
+        // as '/' before removing dot segments: "x\..\..\b" would become "b" behind a check that splits on '/' only.
+        foreach (var range in path.SplitAny('/', '\\'))
         {
             if (IsDotSegment(path[range]))
             {

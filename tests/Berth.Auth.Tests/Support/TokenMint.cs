@@ -15,7 +15,7 @@ internal static class TokenMint
     /// <summary>Signed by <paramref name="signer"/>'s key, with its certificate in x5c (or a kid instead).</summary>
     public static string Create(
         SecurityKey key, string algorithm, string issuer, string audience, IEnumerable<object> access,
-        X509Certificate2? x5c = null, DateTime? notBefore = null, DateTime? expires = null)
+        X509Certificate2? x5c = null, DateTime? notBefore = null, DateTime? expires = null, string? subject = "someone")
     {
         var now = DateTime.UtcNow;
         var descriptor = new SecurityTokenDescriptor
@@ -25,7 +25,9 @@ internal static class TokenMint
             IssuedAt = notBefore ?? now,
             NotBefore = notBefore ?? now.AddSeconds(-5),
             Expires = expires ?? now.AddMinutes(5),
-            Claims = new Dictionary<string, object> { ["sub"] = "someone", ["access"] = access.ToList() },
+            Claims = subject is null
+                ? new Dictionary<string, object> { ["access"] = access.ToList() }
+                : new Dictionary<string, object> { ["sub"] = subject, ["access"] = access.ToList() },
             SigningCredentials = new SigningCredentials(key, algorithm),
         };
         if (x5c is not null)
@@ -36,8 +38,9 @@ internal static class TokenMint
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
     }
 
-    public static string WithX5c(X509Certificate2 signer, string issuer, string audience, IEnumerable<object> access, DateTime? notBefore = null, DateTime? expires = null) =>
-        Create(new ECDsaSecurityKey(signer.GetECDsaPrivateKey()!), SecurityAlgorithms.EcdsaSha256, issuer, audience, access, signer, notBefore, expires);
+    public static string WithX5c(
+        X509Certificate2 signer, string issuer, string audience, IEnumerable<object> access, DateTime? notBefore = null, DateTime? expires = null, string? subject = "someone") =>
+        Create(new ECDsaSecurityKey(signer.GetECDsaPrivateKey()!), SecurityAlgorithms.EcdsaSha256, issuer, audience, access, signer, notBefore, expires, subject);
 
     /// <summary>The classic forgery: header alg "none", no signature.</summary>
     public static string Unsigned(string issuer, string audience, IEnumerable<object> access)
