@@ -21,6 +21,8 @@ public sealed class MalformedManifestTests(RegistryFixture registry) : IClassFix
         { "schemaVersion string", "\"schemaVersion\":2" + "|\"schemaVersion\":\"2\"" },
         { "mediaType number", $"\"mediaType\":\"{MediaType.OciManifest}\"" + "|\"mediaType\":7" },
         { "duplicate mediaType", $"\"mediaType\":\"{MediaType.OciManifest}\"" + $"|\"mediaType\":\"{MediaType.OciIndex}\",\"mediaType\":\"{MediaType.OciManifest}\"" },
+        { "layers twice differing in case", "\"layers\":[" + "|\"Layers\":[],\"layers\":[" },
+        { "nested keys differing in case", "\"size\":" + "|\"Size\":0,\"size\":" },
         { "duplicate schemaVersion", "\"schemaVersion\":2" + "|\"schemaVersion\":1,\"schemaVersion\":2" },
         { "size string", "\"size\":" + "|\"size\":\"1\",\"x\":" },
         { "size fraction", "\"size\":" + "|\"size\":1.5,\"x\":" },

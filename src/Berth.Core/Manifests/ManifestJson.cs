@@ -14,8 +14,55 @@ internal static class ManifestJson
 
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
 
-    /// <summary>Parses manifest bytes; throws <see cref="JsonException"/> on malformed JSON or a duplicate key.</summary>
-    public static JsonDocument Parse(ReadOnlyMemory<byte> content) => JsonDocument.Parse(content, Options);
+    /// <summary>
+    /// Parses manifest bytes; throws <see cref="JsonException"/> on malformed JSON or a duplicate key, including keys
+    /// that differ only in case: Go's decoder (registry:2, docker, containerd) matches field names case-insensitively,
+    /// so <c>layers</c> and <c>Layers</c> in one object would mean different things to Berth and to its clients.
+    /// </summary>
+    public static JsonDocument Parse(ReadOnlyMemory<byte> content)
+    {
+        var document = JsonDocument.Parse(content, Options);
+        try
+        {
+            RefuseKeysDifferingOnlyInCase(document.RootElement);
+            return document;
+        }
+        catch (InvalidOperationException e)
+        {
+            // A key whose bytes are not UTF-8: malformed JSON as far as any client is concerned.
+            document.Dispose();
+            throw new JsonException($"manifest is not valid UTF-8: {e.Message}", e);
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+    }
+
+    private static void RefuseKeysDifferingOnlyInCase(JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var property in element.EnumerateObject())
+            {
+                if (!names.Add(property.Name))
+                {
+                    throw new JsonException($"the key '{property.Name}' appears twice, differing only in case");
+                }
+
+                RefuseKeysDifferingOnlyInCase(property.Value);
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                RefuseKeysDifferingOnlyInCase(item);
+            }
+        }
+    }
 
     /// <summary>
     /// The media type a document declares, or, for OCI documents that may omit it, the one its shape implies:
