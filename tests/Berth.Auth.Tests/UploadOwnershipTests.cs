@@ -36,28 +36,7 @@ public sealed class UploadOwnershipTests : IAsyncLifetime
     {
         using var alice = Client("alice", "alice-secret-1");
         using var bob = Client("bob", "bob-secret-1");
-        var content = RandomNumberGenerator.GetBytes(100);
-        var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
-        using var started = await alice.PostAsync("v2/shared/app/blobs/uploads/", null);
-        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var location = new Uri(_registry.BaseAddress, started.Headers.Location!);
-        var complete = new Uri(location + (location.Query.Length > 0 ? "&" : "?") + "digest=" + digest);
-
-        using (var status = await bob.GetAsync(location))
-        using (var patch = await bob.PatchAsync(location, new ByteArrayContent(content)))
-        using (var put = await bob.PutAsync(complete, new ByteArrayContent(content)))
-        using (var cancel = await bob.DeleteAsync(location))
-        {
-            await ErrorBody.AssertAsync(status, HttpStatusCode.NotFound, "BLOB_UPLOAD_UNKNOWN");
-            await ErrorBody.AssertAsync(patch, HttpStatusCode.NotFound, "BLOB_UPLOAD_UNKNOWN");
-            await ErrorBody.AssertAsync(put, HttpStatusCode.NotFound, "BLOB_UPLOAD_UNKNOWN");
-            await ErrorBody.AssertAsync(cancel, HttpStatusCode.NotFound, "BLOB_UPLOAD_UNKNOWN");
-        }
-
-        using var head = await bob.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"v2/shared/app/blobs/{digest}"));
-        Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
-        using var finished = await alice.PutAsync(complete, new ByteArrayContent(content));
-        Assert.Equal(HttpStatusCode.Created, finished.StatusCode);
+        await UploadSessionProbe.AssertOnlyTheOpenerCanUseAsync(_registry.BaseAddress, alice, bob, "shared/app");
     }
 
     private HttpClient Client(string user, string password)

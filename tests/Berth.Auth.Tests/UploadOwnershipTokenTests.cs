@@ -46,26 +46,7 @@ public sealed class UploadOwnershipTokenTests : IAsyncLifetime
         var access = new[] { TokenMint.Access("repository", "shared/app", "pull", "push", "delete") };
         using var alice = Client(TokenMint.WithX5c(signer, Issuer, Service, access, subject: "alice"));
         using var nobody = Client(TokenMint.WithX5c(signer, Issuer, Service, access, subject: null));
-        var content = RandomNumberGenerator.GetBytes(100);
-        var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
-        using var started = await alice.PostAsync("v2/shared/app/blobs/uploads/", null);
-        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var location = new Uri(_registry.BaseAddress, started.Headers.Location!);
-        var complete = new Uri(location + (location.Query.Length > 0 ? "&" : "?") + "digest=" + digest);
-
-        using (var status = await nobody.GetAsync(location))
-        using (var patch = await nobody.PatchAsync(location, new ByteArrayContent(content)))
-        using (var put = await nobody.PutAsync(complete, new ByteArrayContent(content)))
-        using (var cancel = await nobody.DeleteAsync(location))
-        {
-            await ErrorBody.AssertAsync(status, HttpStatusCode.NotFound, "BLOB_UPLOAD_UNKNOWN");
-            await ErrorBody.AssertAsync(patch, HttpStatusCode.NotFound, "BLOB_UPLOAD_UNKNOWN");
-            await ErrorBody.AssertAsync(put, HttpStatusCode.NotFound, "BLOB_UPLOAD_UNKNOWN");
-            await ErrorBody.AssertAsync(cancel, HttpStatusCode.NotFound, "BLOB_UPLOAD_UNKNOWN");
-        }
-
-        using var finished = await alice.PutAsync(complete, new ByteArrayContent(content));
-        Assert.Equal(HttpStatusCode.Created, finished.StatusCode);
+        await UploadSessionProbe.AssertOnlyTheOpenerCanUseAsync(_registry.BaseAddress, alice, nobody, "shared/app");
     }
 
     private HttpClient Client(string token)
