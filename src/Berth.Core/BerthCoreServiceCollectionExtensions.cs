@@ -34,6 +34,10 @@ public static class BerthCoreServiceCollectionExtensions
         services.AddSingleton<UploadHashStates>();
         services.AddSingleton<UploadStore>();
         services.AddSingleton<UploadPurger>();
+        services.AddSingleton(configuration.Storage.GarbageCollection);
+        services.AddSingleton<BlobQuarantine>();
+        services.AddSingleton<ReferenceGuard>();
+        services.AddSingleton<RepositoryMarker>();
         services.AddSingleton<GarbageCollector>();
         return services;
     }

@@ -87,8 +87,10 @@ internal sealed class AzureBlobDriver : IStorageDriver
         {
             try
             {
-                // allowModifications: false pins the ETag, so a blob replaced mid-read fails instead of mixing versions.
-                var options = new BlobOpenReadOptions(allowModifications: false) { BufferSize = ReadBufferSize };
+                // Pinning the ETag makes a blob replaced mid-read fail instead of mixing versions. Content-addressed
+                // data never changes its bytes, only its metadata (a collector's touch), which must not break a pull.
+                var contentAddressed = path.StartsWith(ContentAddressedPrefix, StringComparison.Ordinal);
+                var options = new BlobOpenReadOptions(allowModifications: contentAddressed) { BufferSize = ReadBufferSize };
                 return await blob.OpenReadAsync(options, cancellationToken);
             }
             catch (RequestFailedException e) when (e.Status == 404)
@@ -191,6 +193,43 @@ internal sealed class AzureBlobDriver : IStorageDriver
         }, cancellationToken);
     }
 
+    public Task<bool> TouchAsync(string path, CancellationToken cancellationToken = default) =>
+        _faults.RunAsync("touch", path, async () =>
+        {
+            try
+            {
+                // Any write to a blob's metadata moves its Last-Modified; the bytes and their ETag-checked readers are
+                // unaffected apart from a read already in flight, which fails cleanly and is retried by the client.
+                var touched = new Dictionary<string, string>(StringComparer.Ordinal) { [TouchedMetadataKey] = DateTimeOffset.UtcNow.ToString("O") };
+                await Blob(path).SetMetadataAsync(touched, cancellationToken: cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return false;
+            }
+        }, cancellationToken);
+
+    public Task<ConditionalDeleteResult> DeleteIfUnmodifiedSinceAsync(string path, DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>
+        _faults.RunAsync("delete", path, async () =>
+        {
+            // Last-Modified has whole seconds: a touch within the cutoff's second must still count as after it.
+            var seconds = new DateTimeOffset(cutoff.UtcTicks - cutoff.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(-1);
+            try
+            {
+                await Blob(path).DeleteAsync(DeleteSnapshotsOption.IncludeSnapshots, new BlobRequestConditions { IfUnmodifiedSince = seconds }, cancellationToken);
+                return ConditionalDeleteResult.Deleted;
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                return ConditionalDeleteResult.ModifiedSince;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return ConditionalDeleteResult.Missing;
+            }
+        }, cancellationToken);
+
     public Task<Uri?> GetRedirectUrlAsync(string path, CancellationToken cancellationToken = default)
     {
         var name = Layout.BlobName(path);
@@ -277,6 +316,10 @@ internal sealed class AzureBlobDriver : IStorageDriver
 
         return null;
     }
+
+    private const string TouchedMetadataKey = "berthtouched";
+
+    private const string ContentAddressedPrefix = "/docker/registry/v2/blobs/";
 
     private BlobClient Blob(string path) => _clients.Blob(Layout.BlobName(path));
 }

@@ -40,6 +40,10 @@ public sealed class FaultResponseTests
 
         public Task<bool> DeleteAsync(string path, CancellationToken cancellationToken = default) => throw Fault();
 
+        public Task<bool> TouchAsync(string path, CancellationToken cancellationToken = default) => throw Fault();
+
+        public Task<ConditionalDeleteResult> DeleteIfUnmodifiedSinceAsync(string path, DateTimeOffset cutoff, CancellationToken cancellationToken = default) => throw Fault();
+
         public Task<Uri?> GetRedirectUrlAsync(string path, CancellationToken cancellationToken = default) => throw Fault();
 
         public Task CheckHealthAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;

@@ -1,5 +1,4 @@
 using Berth.Core.Digests;
-using Berth.Core.Manifests;
 using Berth.Core.Names;
 using Berth.Core.Repositories;
 using Berth.Core.Storage;
@@ -9,23 +8,43 @@ using Berth.Core.Writes;
 namespace Berth.Core.Collection;
 
 /// <summary>
-/// registry:2's offline mark and sweep (<c>registry garbage-collect</c>), on the registry:2 layout of any driver.
-/// Mark: every manifest revision of every repository (with <see cref="CollectionOptions.DeleteUntagged"/>, only
-/// those reachable from a tag), its config and layers, an index's children, and the manifests whose subject is
-/// marked (signatures, SBOMs). Sweep: every blob not marked. It prints registry:2's lines, so scripts that read
-/// them keep working.
+/// Mark and sweep on the registry:2 layout of any driver: registry:2's <c>garbage-collect</c> (same marks, same
+/// output lines) and Berth's online collector, which runs the same passes while the registry serves.
+/// Mark: every manifest revision of every repository (with <see cref="CollectionOptions.DeleteUntagged"/>, only those
+/// reachable from a tag), its config and layers, an index's children, and the manifests whose subject is marked
+/// (signatures, SBOMs). Sweep: every blob not marked.
 /// </summary>
 /// <remarks>
-/// Unlike registry:2 2.8 (distribution#3178), the untagged children of a tagged index are reachable and kept with
-/// their layers; each one is reported. Nothing here guards against concurrent pushes: run it on a stopped or
-/// read-only registry, as registry:2's documentation requires.
+/// Safe beside concurrent pushes without a global lock. The collection's start time is read from the store's clock;
+/// what was modified after start minus the grace period is kept (a touch is a modification, see
+/// <see cref="ReferenceGuard"/>). Each delete re-checks under the digest's hold: a push in this process that
+/// referenced the digest since the collection began keeps it, and the store deletes only if the object was not
+/// touched since the cutoff (an Azure conditional request; a rename and re-read on disk). Unlike registry:2 2.8
+/// (distribution#3178), the untagged children of a tagged index are reachable and kept with their layers.
 /// </remarks>
-public sealed class GarbageCollector(IStorageDriver driver, RepositoryCatalog catalog, ManifestStore manifests, TagStore tags, RegistryWriter writer)
+public sealed class GarbageCollector(
+    IStorageDriver driver, RepositoryCatalog catalog, RepositoryMarker marker, TagStore tags, Manifests.ManifestStore manifests, RegistryWriter writer,
+    ReferenceGuard guard, BlobQuarantine quarantine)
 {
     public async Task<CollectionSummary> CollectAsync(CollectionOptions options, TextWriter output, CancellationToken cancellationToken = default)
     {
+        var epoch = guard.BeginCollection();
+        try
+        {
+            return await CollectCoreAsync(options, epoch, output, cancellationToken);
+        }
+        finally
+        {
+            guard.EndCollection();
+        }
+    }
+
+    private async Task<CollectionSummary> CollectCoreAsync(CollectionOptions options, CollectionEpoch epoch, TextWriter output, CancellationToken cancellationToken)
+    {
+        var startedAt = await StoreNowAsync(cancellationToken);
+        var cutoff = startedAt - options.GracePeriod;
         var marked = new HashSet<Digest>();
-        var eligibleManifests = new List<(string, Digest)>();
+        var eligibleManifests = new List<(RepositoryName Repository, Digest Manifest)>();
         var childrenKept = new List<(string, Digest)>();
         var repositories = await catalog.FindAsync(["_manifests"], cancellationToken);
         foreach (var repositoryText in repositories)
@@ -36,50 +55,83 @@ public sealed class GarbageCollector(IStorageDriver driver, RepositoryCatalog ca
             }
 
             await output.WriteLineAsync(repository.Value);
-            var reachable = await MarkRepositoryAsync(repository, options, marked, output, childrenKept, cancellationToken);
+            var reachable = await marker.MarkAsync(repository, options, cutoff, marked, output, childrenKept, cancellationToken);
             if (options.DeleteUntagged)
             {
-                foreach (var revision in await RevisionsAsync(repository, cancellationToken))
+                foreach (var revision in await marker.RevisionsAsync(repository, cancellationToken))
                 {
                     if (!reachable.Contains(revision))
                     {
                         await output.WriteLineAsync($"manifest eligible for deletion: {revision}");
-                        eligibleManifests.Add((repository.Value, revision));
+                        eligibleManifests.Add((repository, revision));
                     }
                 }
             }
         }
 
+        var keptByRecheck = 0;
+        var manifestsDeleted = 0;
         if (!options.DryRun)
         {
             foreach (var (repository, manifest) in eligibleManifests)
             {
-                if (RepositoryName.TryParse(repository, out var name))
+                if (await TryDeleteManifestAsync(repository, manifest, cutoff, epoch, cancellationToken))
                 {
-                    await manifests.DeleteAsync(name, manifest, cancellationToken);
+                    manifestsDeleted++;
+                }
+                else
+                {
+                    keptByRecheck++;
+                    await marker.MarkKeptAsync(repository, manifest, marked, cancellationToken);
                 }
             }
         }
 
-        var eligibleBlobs = new List<Digest>();
-        long bytes = 0;
+        var eligibleBlobs = new List<(Digest Digest, long Size)>();
+        var withinGrace = new List<Digest>();
         foreach (var blob in await AllBlobsAsync(cancellationToken))
         {
-            if (!marked.Contains(blob))
+            if (marked.Contains(blob) || await driver.StatAsync(RegistryPaths.BlobData(blob), cancellationToken) is not { IsDirectory: false } data)
             {
-                eligibleBlobs.Add(blob);
-                bytes += (await driver.StatAsync(RegistryPaths.BlobData(blob), cancellationToken))?.Size ?? 0;
+                continue;
+            }
+
+            if (data.LastModified > cutoff)
+            {
+                withinGrace.Add(blob);
+            }
+            else
+            {
+                eligibleBlobs.Add((blob, data.Size));
             }
         }
 
         await output.WriteLineAsync($"\n{marked.Count} blobs marked, {eligibleBlobs.Count} blobs and {eligibleManifests.Count} manifests eligible for deletion");
-        foreach (var blob in eligibleBlobs)
+        var blobsDeleted = 0;
+        long bytesDeleted = 0;
+        foreach (var (blob, size) in eligibleBlobs)
         {
             await output.WriteLineAsync($"blob eligible for deletion: {blob}");
-            if (!options.DryRun)
+            if (options.DryRun)
             {
-                await writer.DeleteBlobDataAsync(blob, cancellationToken);
+                continue;
             }
+
+            if (await TryDeleteBlobAsync(blob, options, cutoff, epoch, cancellationToken))
+            {
+                blobsDeleted++;
+                bytesDeleted += size;
+            }
+            else
+            {
+                keptByRecheck++;
+                await output.WriteLineAsync($"blob kept: referenced while the collection ran: {blob}");
+            }
+        }
+
+        foreach (var blob in withinGrace)
+        {
+            await output.WriteLineAsync($"blob kept: modified within the grace period ({options.GracePeriod}): {blob}");
         }
 
         foreach (var (repository, child) in childrenKept)
@@ -87,129 +139,87 @@ public sealed class GarbageCollector(IStorageDriver driver, RepositoryCatalog ca
             await output.WriteLineAsync($"{repository}: kept untagged manifest {child}: a tagged index lists it (registry:2 2.8 would delete its blobs, distribution#3178)");
         }
 
+        var purged = options.DryRun || options.Quarantine <= TimeSpan.Zero ? 0 : await PurgeQuarantineAsync(startedAt - options.Quarantine, epoch, cancellationToken);
+        var bytesEligible = eligibleBlobs.Sum(b => b.Size);
         await output.WriteLineAsync(
-            $"berth: {repositories.Count} repositories, {marked.Count} blobs marked, {eligibleBlobs.Count} blobs ({bytes} bytes) and {eligibleManifests.Count} manifests " +
-            (options.DryRun ? "would be deleted (dry run: nothing was changed)" : "deleted"));
-        return new CollectionSummary(repositories.Count, marked.Count, eligibleBlobs, bytes, eligibleManifests, childrenKept);
+            $"berth: {repositories.Count} repositories, {marked.Count} blobs marked, {eligibleBlobs.Count} blobs ({bytesEligible} bytes) and {eligibleManifests.Count} manifests " +
+            (options.DryRun
+                ? "would be deleted (dry run: nothing was changed)"
+                : $"eligible; {blobsDeleted} blobs ({bytesDeleted} bytes) and {manifestsDeleted} manifests {(options.Quarantine > TimeSpan.Zero ? "quarantined" : "deleted")}, " +
+                  $"{keptByRecheck} kept because a push referenced them meanwhile, {withinGrace.Count} blobs within the grace period, {purged} purged from quarantine"));
+        return new CollectionSummary(repositories.Count, marked.Count, [.. eligibleBlobs.Select(b => b.Digest)], bytesEligible, [.. eligibleManifests.Select(m => (m.Repository.Value, m.Manifest))], childrenKept)
+        {
+            BlobsDeleted = blobsDeleted,
+            BytesDeleted = bytesDeleted,
+            BlobsWithinGracePeriod = withinGrace.Count,
+            KeptByRecheck = keptByRecheck,
+            ManifestsDeleted = manifestsDeleted,
+            QuarantinePurged = purged,
+        };
     }
 
-    /// <summary>Marks the repository's roots and everything they reach; returns the manifests reached.</summary>
-    private async Task<HashSet<Digest>> MarkRepositoryAsync(
-        RepositoryName repository, CollectionOptions options, HashSet<Digest> marked, TextWriter output, List<(string, Digest)> childrenKept, CancellationToken cancellationToken)
+    private async Task<bool> TryDeleteManifestAsync(RepositoryName repository, Digest manifest, DateTimeOffset cutoff, CollectionEpoch epoch, CancellationToken cancellationToken)
     {
-        var revisions = await RevisionsAsync(repository, cancellationToken);
-        var parsed = new Dictionary<Digest, ParsedManifest?>();
-        var unparsed = new Dictionary<Digest, List<Digest>>();
-        foreach (var revision in revisions)
+        await using var hold = await guard.HoldForCollectionAsync(manifest, cancellationToken);
+        if (guard.ReferencedSince(manifest, epoch) ||
+            (await tags.FindAsync(repository, manifest, cancellationToken)).Count > 0 ||
+            await marker.IsModifiedSinceAsync(RegistryPaths.ManifestRevisionLink(repository, manifest), cutoff, cancellationToken))
         {
-            var stored = await manifests.GetAsync(repository, revision, cancellationToken);
-            parsed[revision] = stored is null ? null : ManifestParser.Parse(stored.Content, stored.MediaType).Manifest;
-            if (stored is not null && parsed[revision] is null)
-            {
-                unparsed[revision] = ManifestDigestScan.Find(stored.Content);
-            }
+            return false;
         }
 
-        var roots = new List<Digest>();
-        var tagged = new HashSet<Digest>();
-        if (options.DeleteUntagged)
-        {
-            foreach (var tag in await tags.ListAsync(repository, cancellationToken) ?? [])
-            {
-                if (await tags.ResolveAsync(repository, tag, cancellationToken) is { } digest && parsed.ContainsKey(digest))
-                {
-                    tagged.Add(digest);
-                }
-            }
+        await manifests.DeleteAsync(repository, manifest, cancellationToken);
+        return true;
+    }
 
-            roots.AddRange(tagged);
-        }
-        else
+    private async Task<bool> TryDeleteBlobAsync(Digest blob, CollectionOptions options, DateTimeOffset cutoff, CollectionEpoch epoch, CancellationToken cancellationToken)
+    {
+        await using var hold = await guard.HoldForCollectionAsync(blob, cancellationToken);
+        if (guard.ReferencedSince(blob, epoch))
         {
-            roots.AddRange(revisions);
+            return false;
         }
 
-        var reached = new HashSet<Digest>();
-        var pending = new Stack<Digest>(roots);
-        while (pending.Count > 0)
+        var deleted = options.Quarantine > TimeSpan.Zero
+            ? await writer.QuarantineBlobAsync(blob, cutoff, cancellationToken)
+            : await writer.CollectBlobAsync(blob, cutoff, cancellationToken);
+        if (deleted)
         {
-            var digest = pending.Pop();
-            if (!reached.Add(digest))
+            guard.Forget(blob);
+        }
+
+        return deleted;
+    }
+
+    private async Task<int> PurgeQuarantineAsync(DateTimeOffset cutoff, CollectionEpoch epoch, CancellationToken cancellationToken)
+    {
+        var purged = 0;
+        foreach (var (digest, since, _) in await quarantine.ListAsync(cancellationToken))
+        {
+            if (since > cutoff)
             {
                 continue;
             }
 
-            if (options.DeleteUntagged && !tagged.Contains(digest))
+            await using var hold = await guard.HoldForCollectionAsync(digest, cancellationToken);
+            if (!guard.ReferencedSince(digest, epoch) && await quarantine.PurgeAsync(digest, cutoff, cancellationToken))
             {
-                childrenKept.Add((repository.Value, digest));
-            }
-
-            await output.WriteLineAsync($"{repository}: marking manifest {digest} ");
-            marked.Add(digest);
-            if (unparsed.TryGetValue(digest, out var named))
-            {
-                foreach (var reference in named)
-                {
-                    await output.WriteLineAsync($"{repository}: marking blob {reference}");
-                    marked.Add(reference);
-                    if (parsed.ContainsKey(reference))
-                    {
-                        pending.Push(reference);
-                    }
-                }
-            }
-
-            if (parsed.GetValueOrDefault(digest) is not { } manifest)
-            {
-                continue;
-            }
-
-            foreach (var blob in manifest.BlobReferences)
-            {
-                await output.WriteLineAsync($"{repository}: marking blob {blob}");
-                marked.Add(blob);
-            }
-
-            foreach (var child in manifest.Manifests.Select(m => m.Digest).Where(parsed.ContainsKey))
-            {
-                pending.Push(child);
-            }
-
-            // A referrer (a signature, an SBOM) lives as long as what it refers to.
-            foreach (var (referrer, referrerManifest) in parsed)
-            {
-                if (referrerManifest?.Subject?.Digest.Equals(digest) == true)
-                {
-                    pending.Push(referrer);
-                }
+                purged++;
             }
         }
 
-        // Referrers and children found while marking are reached, but only tagged roots count as kept "by tag".
-        childrenKept.RemoveAll(entry => entry.Item1 == repository.Value && IsReferrer(parsed, entry.Item2));
-        return reached;
+        return purged;
     }
 
-    private static bool IsReferrer(Dictionary<Digest, ParsedManifest?> parsed, Digest digest) =>
-        parsed.GetValueOrDefault(digest)?.Subject is not null;
-
-    private async Task<List<Digest>> RevisionsAsync(RepositoryName repository, CancellationToken cancellationToken)
+    /// <summary>
+    /// Now by the store's clock (the modification time of a file written for the purpose), so grace periods compare
+    /// times from one clock even when collector and registry run on different machines.
+    /// </summary>
+    private async Task<DateTimeOffset> StoreNowAsync(CancellationToken cancellationToken)
     {
-        var result = new List<Digest>();
-        var root = $"{RegistryPaths.Repository(repository)}/_manifests/revisions";
-        foreach (var algorithm in await driver.ListAsync(root, cancellationToken) ?? [])
-        {
-            foreach (var encoded in await driver.ListAsync($"{root}/{algorithm}", cancellationToken) ?? [])
-            {
-                if (Digest.TryParse($"{algorithm}:{encoded}", out var digest) &&
-                    await manifests.IsRevisionAsync(repository, digest, cancellationToken))
-                {
-                    result.Add(digest);
-                }
-            }
-        }
-
-        return result;
+        await driver.PutContentAsync(RegistryPaths.CollectionEpoch, "berth garbage collection epoch\n"u8.ToArray(), cancellationToken);
+        return (await driver.StatAsync(RegistryPaths.CollectionEpoch, cancellationToken))?.LastModified
+            ?? throw new InvalidOperationException("the store lost the collection's epoch file as it was written");
     }
 
     private async Task<List<Digest>> AllBlobsAsync(CancellationToken cancellationToken)

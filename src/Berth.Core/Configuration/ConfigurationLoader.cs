@@ -22,7 +22,7 @@ public static class ConfigurationLoader
     // Keys in the storage section that are settings rather than a driver (registry:2's Storage.Type() skips them).
     private static readonly HashSet<string> StorageSettingKeys = new(StringComparer.OrdinalIgnoreCase)
     {
-        "delete", "maintenance", "cache", "redirect", "tag",
+        "delete", "maintenance", "cache", "redirect", "tag", "gc",
     };
 
     public static RegistryConfiguration Load(string? configPath, IEnumerable<KeyValuePair<string, string>> environment)
@@ -188,7 +188,36 @@ public static class ConfigurationLoader
                 Interval = purging.GetDuration("interval", TimeSpan.FromHours(24)),
                 DryRun = purging.GetBool("dryrun", false),
             },
+            GarbageCollection = BindGarbageCollection(storage.GetSection("gc")),
         };
+    }
+
+    private static GarbageCollectionOptions BindGarbageCollection(ConfigSection? gc)
+    {
+        if (gc is null)
+        {
+            return new GarbageCollectionOptions();
+        }
+
+        var defaults = new GarbageCollectionOptions();
+        var options = new GarbageCollectionOptions
+        {
+            Enabled = gc.GetBool("enabled", false),
+            Interval = gc.GetDuration("interval", defaults.Interval),
+            GracePeriod = gc.GetDuration("graceperiod", defaults.GracePeriod),
+            DeleteUntagged = gc.GetBool("deleteuntagged", false),
+            DryRun = gc.GetBool("dryrun", false),
+            Quarantine = gc.GetDuration("quarantine", defaults.Quarantine),
+        };
+        foreach (var (key, value) in new[] { ("interval", options.Interval), ("graceperiod", options.GracePeriod), ("quarantine", options.Quarantine) })
+        {
+            if (value < TimeSpan.Zero)
+            {
+                throw gc.Error(key, "must not be negative");
+            }
+        }
+
+        return options;
     }
 
     private static HttpOptions BindHttp(ConfigSection? http)

@@ -50,6 +50,9 @@ public sealed class StorageOptions
     public bool ReadOnly { get; init; }
 
     public UploadPurgingOptions UploadPurging { get; init; } = new();
+
+    /// <summary>Berth's own <c>storage.gc</c> section: the online collector.</summary>
+    public GarbageCollectionOptions GarbageCollection { get; init; } = new();
 }
 
 public sealed class UploadPurgingOptions

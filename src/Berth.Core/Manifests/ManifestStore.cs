@@ -1,3 +1,4 @@
+using Berth.Core.Collection;
 using Berth.Core.Blobs;
 using Berth.Core.Caching;
 using Berth.Core.Digests;
@@ -13,7 +14,7 @@ namespace Berth.Core.Manifests;
 /// Manifests stored as registry:2 stores them: the bytes as a blob, a revision link in the repository, tag links and,
 /// for manifests with a subject, a referrer link.
 /// </summary>
-public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobStore blobs, TagStore tags, RegistryWriter writer, IRegistryCache cache)
+public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobStore blobs, TagStore tags, RegistryWriter writer, IRegistryCache cache, ReferenceGuard guard)
 {
     /// <summary>distribution-spec: registries SHOULD accept manifests of at least 4 MiB.</summary>
     public const int MaxManifestBytes = 4 * 1024 * 1024;
@@ -112,12 +113,16 @@ public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobSt
             return ManifestPutOutcome.Failed(error);
         }
 
-        if (await FindMissingReferenceAsync(repository, manifest!, cancellationToken) is { } missing)
+        // Held from the check to the write, so a collector cannot delete a referenced blob in between: the manifest
+        // is stored with every blob present, or refused with MANIFEST_BLOB_UNKNOWN.
+        await using var hold = await guard.ReferenceAsync(
+            [digest, .. manifest!.BlobReferences, .. manifest.Manifests.Select(m => m.Digest)], cancellationToken);
+        if (await FindMissingReferenceAsync(repository, manifest, cancellationToken) is { } missing)
         {
             return ManifestPutOutcome.Failed(missing);
         }
 
-        await writer.PutManifestAsync(repository, digest, content, manifest!, tag, cancellationToken);
+        await writer.PutManifestAsync(repository, digest, content, manifest, tag, cancellationToken);
         return ManifestPutOutcome.Stored(digest, manifest!);
     }
 

@@ -54,6 +54,19 @@ public interface IStorageDriver
     Task<bool> DeleteAsync(string path, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Marks an object as just used: its <see cref="StorageEntry.LastModified"/> becomes the store's now and its
+    /// bytes stay as they are. Garbage collection keeps what was touched within its grace period. False when the
+    /// object does not exist.
+    /// </summary>
+    Task<bool> TouchAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes an object only if it was not modified (written or touched) after <paramref name="cutoff"/>, with the
+    /// check and the delete as one step where the backend can do that (an Azure conditional request).
+    /// </summary>
+    Task<ConditionalDeleteResult> DeleteIfUnmodifiedSinceAsync(string path, DateTimeOffset cutoff, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// A short-lived URL that a client may be redirected to for a GET of the object, or null when the driver
     /// serves the bytes through the registry (filesystem, or redirects disabled).
     /// </summary>

@@ -62,4 +62,16 @@ internal static class RegistryPaths
 
     public static string ReferrerLink(RepositoryName name, Digest subject, Digest referrer) =>
         $"{Referrers(name, subject)}/{referrer.Algorithm.Name}/{referrer.Encoded}/link";
+
+    /// <summary>Berth's own state beside the registry:2 tree (registry:2 never lists it).</summary>
+    public const string BerthRoot = Root + "/_berth";
+
+    /// <summary>Written at the start of each collection so its start time comes from the store's clock.</summary>
+    public const string CollectionEpoch = BerthRoot + "/gc/epoch";
+
+    public const string QuarantineRoot = BerthRoot + "/quarantine";
+
+    public static string QuarantinedBlob(Digest digest) => $"{QuarantineRoot}/{digest.Algorithm.Name}/{digest.Encoded}";
+
+    public static string QuarantinedBlobData(Digest digest) => $"{QuarantinedBlob(digest)}/data";
 }

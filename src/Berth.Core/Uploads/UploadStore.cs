@@ -1,3 +1,4 @@
+using Berth.Core.Collection;
 using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -15,7 +16,7 @@ namespace Berth.Core.Uploads;
 /// <c>startedat</c>), so a session survives a restart and can continue on another instance. Bytes reach the blob
 /// store only by a move after their digest is verified.
 /// </summary>
-public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, RegistryWriter writer, UploadHashStates hashStates, TimeProvider time)
+public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, RegistryWriter writer, UploadHashStates hashStates, TimeProvider time, ReferenceGuard guard)
 {
     /// <summary>
     /// Blobs up to this size that arrive whole with a known length (most configs and small layers) are verified in a
@@ -211,7 +212,11 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, Registry
                 return new CompleteOutcome(CompleteResult.DigestMismatch, Size: length);
             }
 
-            await writer.PutBlobAsync(repository, expected, content, cancellationToken);
+            await using (await guard.ReferenceAsync([expected], cancellationToken))
+            {
+                await writer.PutBlobAsync(repository, expected, content, cancellationToken);
+            }
+
             return new CompleteOutcome(CompleteResult.Committed, new BlobDescriptor(expected, length), length);
         }
         finally
@@ -223,7 +228,9 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, Registry
     /// <summary>Links a blob another repository already has (POST ?mount=&amp;from=); null when it cannot.</summary>
     public async Task<BlobDescriptor?> MountAsync(RepositoryName repository, RepositoryName from, Digest digest, CancellationToken cancellationToken = default)
     {
-        // A mount replaces an upload, so it is a decision to skip writing data: the store must still have it.
+        // A mount replaces an upload, so it is a decision to skip writing data: the store must still have it, and keep
+        // it until the link is written.
+        await using var hold = await guard.ReferenceAsync([digest], cancellationToken);
         if (await blobs.StatInStoreAsync(from, digest, cancellationToken) is not { } source)
         {
             return null;
@@ -295,6 +302,7 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, Registry
     private async Task<BlobDescriptor> CommitAsync(RepositoryName repository, string id, Digest digest, long size, CancellationToken cancellationToken)
     {
         var blob = new BlobDescriptor(digest, size);
+        await using var hold = await guard.ReferenceAsync([digest], cancellationToken);
         await writer.CommitUploadAsync(repository, RegistryPaths.UploadData(repository, id), blob, cancellationToken);
         return blob;
     }

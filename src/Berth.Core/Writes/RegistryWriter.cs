@@ -1,5 +1,6 @@
 using Berth.Core.Blobs;
 using Berth.Core.Caching;
+using Berth.Core.Collection;
 using Berth.Core.Digests;
 using Berth.Core.Events;
 using Berth.Core.Manifests;
@@ -17,7 +18,8 @@ namespace Berth.Core.Writes;
 /// Upload sessions write their own scratch data; nothing becomes registry content except through this class.
 /// </summary>
 public sealed class RegistryWriter(
-    IStorageDriver driver, LinkStore links, BlobStore blobs, TagStore tags, RepositoryCatalog catalog, IRegistryCache cache, IRegistryEventSink events, TimeProvider time)
+    IStorageDriver driver, LinkStore links, BlobStore blobs, TagStore tags, RepositoryCatalog catalog, IRegistryCache cache, IRegistryEventSink events, TimeProvider time,
+    BlobQuarantine quarantine)
 {
     /// <summary>Makes an upload's verified data the blob (a move, skipped when the blob exists) and links it.</summary>
     public async Task<BlobWriteOutcome> CommitUploadAsync(RepositoryName repository, string uploadData, BlobDescriptor blob, CancellationToken cancellationToken = default)
@@ -141,15 +143,29 @@ public sealed class RegistryWriter(
     }
 
     /// <summary>
-    /// Removes a blob's data from the store (garbage collection's sweep). Its links stay, as registry:2 2.8 leaves
-    /// them; a link without data reads as absent.
+    /// Garbage collection's delete: the blob's data goes unless it was modified (written or touched) after
+    /// <paramref name="cutoff"/>. Its links stay, as registry:2 2.8 leaves them; a link without data reads as absent.
     /// </summary>
-    public async Task<bool> DeleteBlobDataAsync(Digest digest, CancellationToken cancellationToken = default)
+    public async Task<bool> CollectBlobAsync(Digest digest, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
     {
         cache.Invalidate(CacheKeys.Blob(digest));
-        var deleted = await driver.DeleteAsync(StoragePath.Parent(RegistryPaths.BlobData(digest)), cancellationToken);
+        var result = await driver.DeleteIfUnmodifiedSinceAsync(RegistryPaths.BlobData(digest), cutoff, cancellationToken);
         cache.Invalidate(CacheKeys.Blob(digest));
-        return deleted;
+        return result == ConditionalDeleteResult.Deleted;
+    }
+
+    /// <summary>As <see cref="CollectBlobAsync"/>, but the data moves into quarantine, from which a push restores it.</summary>
+    public async Task<bool> QuarantineBlobAsync(Digest digest, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        if (await driver.StatAsync(RegistryPaths.BlobData(digest), cancellationToken) is not { IsDirectory: false } data || data.LastModified > cutoff)
+        {
+            return false;
+        }
+
+        cache.Invalidate(CacheKeys.Blob(digest));
+        var admitted = await quarantine.AdmitAsync(digest, cancellationToken);
+        cache.Invalidate(CacheKeys.Blob(digest));
+        return admitted;
     }
 
     private async Task<BlobWriteOutcome> PutDataAsync(Digest digest, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)

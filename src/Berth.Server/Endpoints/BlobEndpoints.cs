@@ -1,3 +1,4 @@
+using Berth.Core.Blobs;
 using Berth.Core.Digests;
 using Berth.Core.Events;
 using Berth.Core.Names;
@@ -20,7 +21,9 @@ internal static class BlobEndpoints
         }
 
         var cancellationToken = context.RequestAborted;
-        var blob = await registry.Blobs.StatAsync(name, digest, cancellationToken);
+        var blob = HttpMethods.IsHead(context.Request.Method)
+            ? await StatForPushAsync(registry, name, digest, cancellationToken)
+            : await registry.Blobs.StatAsync(name, digest, cancellationToken);
         if (blob is null)
         {
             return Problems.BlobUnknown(digest.Value);
@@ -74,5 +77,15 @@ internal static class BlobEndpoints
         return await registry.Writer.UnlinkBlobAsync(name, digest, cancellationToken)
             ? TypedResults.Accepted((string?)null)
             : Problems.BlobUnknown(digest.Value);
+    }
+
+    /// <summary>
+    /// A push HEADs a blob to skip uploading it, so the answer is held against garbage collection: a collection running
+    /// now keeps the blob, and it is touched to stay for the grace period while the push's manifest is on its way.
+    /// </summary>
+    private static async Task<BlobDescriptor?> StatForPushAsync(RegistryServices registry, RepositoryName name, Digest digest, CancellationToken cancellationToken)
+    {
+        await using var hold = await registry.Guard.ReferenceAsync([digest], cancellationToken);
+        return await registry.Blobs.StatAsync(name, digest, cancellationToken);
     }
 }

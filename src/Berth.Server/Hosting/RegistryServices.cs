@@ -1,4 +1,5 @@
 using Berth.Core.Blobs;
+using Berth.Core.Collection;
 using Berth.Core.Configuration;
 using Berth.Core.Events;
 using Berth.Core.Manifests;
@@ -26,8 +27,12 @@ public sealed class RegistryServices(
     UploadPurger uploadPurger,
     RegistryWriter writer,
     IRegistryEventSink events,
-    TimeProvider time)
+    TimeProvider time,
+    ReferenceGuard guard)
 {
+    /// <summary>Holds digests a push relies on against a running garbage collection.</summary>
+    public ReferenceGuard Guard => guard;
+
     public RegistryConfiguration Configuration => configuration;
 
     public IStorageDriver Driver => driver;

@@ -43,6 +43,20 @@ internal sealed class RecordingStorageDriver(IStorageDriver inner) : IStorageDri
         Record("move " + destinationPath);
     }
 
+    public async Task<bool> TouchAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var touched = await inner.TouchAsync(path, cancellationToken);
+        Record("touch " + path);
+        return touched;
+    }
+
+    public async Task<ConditionalDeleteResult> DeleteIfUnmodifiedSinceAsync(string path, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        var result = await inner.DeleteIfUnmodifiedSinceAsync(path, cutoff, cancellationToken);
+        Record("delete " + path);
+        return result;
+    }
+
     public async Task<bool> DeleteAsync(string path, CancellationToken cancellationToken = default)
     {
         var deleted = await inner.DeleteAsync(path, cancellationToken);

@@ -599,6 +599,65 @@ public abstract class StorageDriverTests
         Assert.False(await driver.DeleteAsync($"{Base}/nothing/here"));
     }
 
+    [Fact]
+    public async Task Touch_moves_the_modification_time_and_keeps_the_bytes()
+    {
+        var driver = await CreateDriverAsync();
+        var path = $"{Base}/blobs/sha256/ab/abcd/data";
+        var content = RandomBytes(3000);
+        await driver.PutContentAsync(path, content);
+        var written = (await driver.StatAsync(path))!.LastModified;
+
+        // Azure keeps Last-Modified in whole seconds.
+        await Task.Delay(TimeSpan.FromMilliseconds(1100));
+        Assert.True(await driver.TouchAsync(path));
+
+        var touched = await driver.StatAsync(path);
+        Assert.True(touched!.LastModified > written, $"touched {touched.LastModified:O} is not after written {written:O}");
+        Assert.Equal(content.Length, touched.Size);
+        Assert.Equal(content, await driver.GetContentAsync(path));
+    }
+
+    [Fact]
+    public async Task Touch_of_a_missing_object_returns_false_and_creates_nothing()
+    {
+        var driver = await CreateDriverAsync();
+
+        Assert.False(await driver.TouchAsync($"{Base}/blobs/sha256/ab/abcd/data"));
+
+        await AssertMissingAsync(driver, $"{Base}/blobs/sha256/ab/abcd/data");
+    }
+
+    [Fact]
+    public async Task DeleteIfUnmodifiedSince_deletes_an_object_last_written_before_the_cutoff()
+    {
+        var driver = await CreateDriverAsync();
+        var path = $"{Base}/blobs/sha256/ab/abcd/data";
+        await driver.PutContentAsync(path, RandomBytes(10));
+        var written = (await driver.StatAsync(path))!.LastModified;
+
+        Assert.Equal(ConditionalDeleteResult.Deleted, await driver.DeleteIfUnmodifiedSinceAsync(path, written.AddSeconds(5)));
+
+        await AssertMissingAsync(driver, path);
+        Assert.Equal(ConditionalDeleteResult.Missing, await driver.DeleteIfUnmodifiedSinceAsync(path, written.AddSeconds(5)));
+    }
+
+    [Fact]
+    public async Task DeleteIfUnmodifiedSince_keeps_an_object_touched_after_the_cutoff()
+    {
+        var driver = await CreateDriverAsync();
+        var path = $"{Base}/blobs/sha256/ab/abcd/data";
+        var content = RandomBytes(10);
+        await driver.PutContentAsync(path, content);
+        var cutoff = (await driver.StatAsync(path))!.LastModified;
+        await Task.Delay(TimeSpan.FromMilliseconds(1100));
+        Assert.True(await driver.TouchAsync(path));
+
+        Assert.Equal(ConditionalDeleteResult.ModifiedSince, await driver.DeleteIfUnmodifiedSinceAsync(path, cutoff));
+
+        Assert.Equal(content, await driver.GetContentAsync(path));
+    }
+
     public static TheoryData<string> InvalidPaths => new()
     {
         string.Empty,
@@ -628,6 +687,8 @@ public abstract class StorageDriverTests
         await Assert.ThrowsAnyAsync<ArgumentException>(() => driver.MoveAsync(valid, path));
         await Assert.ThrowsAnyAsync<ArgumentException>(() => driver.MoveAsync(path, valid));
         await Assert.ThrowsAnyAsync<ArgumentException>(() => driver.DeleteAsync(path));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => driver.TouchAsync(path));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => driver.DeleteIfUnmodifiedSinceAsync(path, DateTimeOffset.UtcNow));
 
         Assert.NotNull(await driver.GetContentAsync(valid));
     }

@@ -214,6 +214,68 @@ internal sealed class FilesystemDriver : IStorageDriver
         return Task.FromResult(true);
     }
 
+    public Task<bool> TouchAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var full = FullPath(path);
+        try
+        {
+            File.SetLastWriteTimeUtc(full, DateTime.UtcNow);
+            return Task.FromResult(true);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult(false);
+        }
+    }
+
+    public Task<ConditionalDeleteResult> DeleteIfUnmodifiedSinceAsync(string path, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        var full = FullPath(path);
+        if (!File.Exists(full))
+        {
+            return Task.FromResult(ConditionalDeleteResult.Missing);
+        }
+
+        if (File.GetLastWriteTimeUtc(full) > cutoff.UtcDateTime)
+        {
+            return Task.FromResult(ConditionalDeleteResult.ModifiedSince);
+        }
+
+        // The rename is the delete; the time is read again from the renamed file. A touch that landed before the
+        // rename is seen there and the object goes back; a touch after it finds no object and reports it missing.
+        var trash = Path.Combine(_root, TrashDirectory);
+        Directory.CreateDirectory(trash);
+        var doomed = Path.Combine(trash, Guid.NewGuid().ToString("N"));
+        try
+        {
+            File.Move(full, doomed);
+        }
+        catch (FileNotFoundException)
+        {
+            return Task.FromResult(ConditionalDeleteResult.Missing);
+        }
+
+        if (File.GetLastWriteTimeUtc(doomed) > cutoff.UtcDateTime)
+        {
+            File.Move(doomed, full, overwrite: true);
+            return Task.FromResult(ConditionalDeleteResult.ModifiedSince);
+        }
+
+        File.Delete(doomed);
+        CommittedLength.Delete(full);
+        try
+        {
+            // Directories are implicit in the driver's namespace: one left empty would list as an object's parent.
+            // Not recursive, so data written there since is never removed with it.
+            Directory.Delete(Path.GetDirectoryName(full)!, recursive: false);
+        }
+        catch (IOException)
+        {
+        }
+
+        return Task.FromResult(ConditionalDeleteResult.Deleted);
+    }
+
     public Task<Uri?> GetRedirectUrlAsync(string path, CancellationToken cancellationToken = default) => Task.FromResult<Uri?>(null);
 
     public Task CheckHealthAsync(CancellationToken cancellationToken = default)
