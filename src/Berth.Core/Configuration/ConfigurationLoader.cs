@@ -204,6 +204,7 @@ public static class ConfigurationLoader
         {
             Enabled = gc.GetBool("enabled", false),
             Interval = gc.GetDuration("interval", defaults.Interval),
+            GracePeriodConfigured = !string.IsNullOrEmpty(gc.GetString("graceperiod")),
             GracePeriod = gc.GetDuration("graceperiod", defaults.GracePeriod),
             DeleteUntagged = gc.GetBool("deleteuntagged", false),
             DryRun = gc.GetBool("dryrun", false),

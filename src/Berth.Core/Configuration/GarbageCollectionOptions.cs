@@ -17,6 +17,9 @@ public sealed class GarbageCollectionOptions
     /// </summary>
     public TimeSpan GracePeriod { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>Whether the configuration names the grace period (the offline command then honours it too).</summary>
+    public bool GracePeriodConfigured { get; init; }
+
     /// <summary>registry:2's <c>--delete-untagged</c>: manifests no tag reaches are deleted too (after the grace period).</summary>
     public bool DeleteUntagged { get; init; }
 

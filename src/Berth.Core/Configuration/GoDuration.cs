@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Berth.Core.Configuration;
 
 /// <summary>Go's time.ParseDuration format (<c>1h30m</c>, <c>168h</c>, <c>500ms</c>) that registry:2 configs use.</summary>
-internal static class GoDuration
+public static class GoDuration
 {
     public static bool TryParse(string text, out TimeSpan value)
     {

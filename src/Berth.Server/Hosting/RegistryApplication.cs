@@ -72,6 +72,10 @@ public static class RegistryApplication
         addStorage(builder.Services);
         builder.Services.AddSingleton<RegistryServices>();
         builder.Services.AddHostedService<RegistryEventDispatcher>();
+        if (configuration.Storage.GarbageCollection.Enabled)
+        {
+            builder.Services.AddHostedService<GarbageCollectionService>();
+        }
         configure?.Invoke(builder);
 
         var app = builder.Build();

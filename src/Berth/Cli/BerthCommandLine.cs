@@ -10,7 +10,7 @@ internal static class BerthCommandLine
         Usage:
           berth serve [config.yml]         run the registry (default: :5000, images under /var/lib/registry)
           berth config check [config.yml]  print the effective configuration, or its errors
-          berth garbage-collect [--dry-run|-d] [--delete-untagged|-m] [config.yml]
+          berth garbage-collect [--dry-run|-d] [--delete-untagged|-m] [--grace-period=DURATION] [config.yml]
                                            registry:2's offline mark and sweep (stop the registry or make it
                                            read-only first); --dry-run only prints what would be deleted
           berth --version                  print the version

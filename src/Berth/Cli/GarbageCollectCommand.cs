@@ -9,8 +9,10 @@ using Microsoft.Extensions.Logging;
 namespace Berth.Cli;
 
 /// <summary>
-/// <c>berth garbage-collect [--dry-run|-d] [--delete-untagged|-m] [config.yml]</c>: registry:2's offline command,
-/// with its flags and its output, on the storage the configuration names. No running registry is needed.
+/// <c>berth garbage-collect [--dry-run|-d] [--delete-untagged|-m] [--grace-period=DURATION] [config.yml]</c>:
+/// registry:2's offline command, with its flags and its output, on the storage the configuration names. No running
+/// registry is needed. With a grace period (the flag, or <c>storage.gc.graceperiod</c> when the configuration sets
+/// it) it is also safe against a Berth that serves the same store: what a push touched within the period stays.
 /// </summary>
 internal static class GarbageCollectCommand
 {
@@ -18,6 +20,7 @@ internal static class GarbageCollectCommand
     {
         var dryRun = false;
         var deleteUntagged = false;
+        TimeSpan? gracePeriod = null;
         configPath = null;
         options = new CollectionOptions(false, false);
         foreach (var argument in arguments)
@@ -33,6 +36,14 @@ internal static class GarbageCollectCommand
                 case "-dm" or "-md":
                     dryRun = deleteUntagged = true;
                     break;
+                case var grace when grace.StartsWith("--grace-period=", StringComparison.Ordinal):
+                    if (!GoDuration.TryParse(grace["--grace-period=".Length..], out var parsed) || parsed < TimeSpan.Zero)
+                    {
+                        return false;
+                    }
+
+                    gracePeriod = parsed;
+                    break;
                 default:
                     if (argument.StartsWith('-') || configPath is not null)
                     {
@@ -44,7 +55,7 @@ internal static class GarbageCollectCommand
             }
         }
 
-        options = new CollectionOptions(dryRun, deleteUntagged);
+        options = new CollectionOptions(dryRun, deleteUntagged) { GracePeriod = gracePeriod ?? TimeSpan.MinValue };
         return true;
     }
 
@@ -56,6 +67,13 @@ internal static class GarbageCollectCommand
         services.AddBerthCore(configuration);
         StorageDrivers.Add(services, configuration.Storage);
         await using var provider = services.BuildServiceProvider();
+        if (options.GracePeriod == TimeSpan.MinValue)
+        {
+            // Unset on the command line: registry:2's behaviour (no grace) unless the configuration names a period.
+            var configured = configuration.Storage.GarbageCollection;
+            options = options with { GracePeriod = configured.GracePeriodConfigured ? configured.GracePeriod : TimeSpan.Zero };
+        }
+
         await provider.GetRequiredService<GarbageCollector>().CollectAsync(options, output);
         return 0;
     }

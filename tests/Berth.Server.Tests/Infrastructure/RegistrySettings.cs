@@ -15,6 +15,9 @@ public sealed record RegistrySettings
 
     public int? CatalogMaxEntries { get; init; }
 
+    /// <summary>Lines of the <c>storage.gc</c> section (each "key: value"), or null for none.</summary>
+    public IReadOnlyList<string>? GarbageCollection { get; init; }
+
     public string ToYaml(string rootDirectory)
     {
         var yaml = new System.Text.StringBuilder();
@@ -33,6 +36,15 @@ public sealed record RegistrySettings
         yaml.AppendLine("      enabled: false");
         yaml.AppendLine("    readonly:");
         yaml.AppendLine($"      enabled: {(ReadOnly ? "true" : "false")}");
+        if (GarbageCollection is not null)
+        {
+            yaml.AppendLine("  gc:");
+            foreach (var line in GarbageCollection)
+            {
+                yaml.AppendLine("    " + line);
+            }
+        }
+
         yaml.AppendLine("http:");
         yaml.AppendLine("  addr: 127.0.0.1:0");
         yaml.AppendLine($"  relativeurls: {(RelativeUrls ? "true" : "false")}");

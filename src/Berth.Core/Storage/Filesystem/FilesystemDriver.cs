@@ -45,12 +45,23 @@ internal sealed class FilesystemDriver : IStorageDriver
     public Task PutContentAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         var target = FullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
 
-        // A length recorded for an object this one replaces must not cut the new content short.
-        CommittedLength.Delete(target);
-        ReplaceAtomically(target, content.Span);
-        return Task.CompletedTask;
+                // A length recorded for an object this one replaces must not cut the new content short.
+                CommittedLength.Delete(target);
+                ReplaceAtomically(target, content.Span);
+                return Task.CompletedTask;
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException && attempt < 3)
+            {
+                // A concurrent delete of the directory (a tag deleted while it is pushed again) took the temporary
+                // file with it: the put comes after that delete, so it is written again.
+            }
+        }
     }
 
     /// <summary>Writes a temporary file beside <paramref name="target"/> and renames it over the target.</summary>
