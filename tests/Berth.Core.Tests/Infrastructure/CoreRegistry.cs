@@ -25,18 +25,19 @@ internal sealed class CoreRegistry : IDisposable
     private readonly ServiceProvider _provider;
     private readonly bool _ownsRoot;
 
-    private CoreRegistry(string root, bool ownsRoot, FakeTimeProvider time, Func<IStorageDriver, IStorageDriver>? decorateDriver = null)
+    private CoreRegistry(string root, bool ownsRoot, FakeTimeProvider time, Func<IStorageDriver, IStorageDriver>? decorateDriver = null, string garbageCollectionYaml = "")
     {
         Root = root;
         _ownsRoot = ownsRoot;
         Time = time;
-        var yaml = $"""
+        var yaml = $$"""
             version: 0.1
             storage:
               filesystem:
-                rootdirectory: '{root}'
+                rootdirectory: '{{root}}'
               delete:
                 enabled: true
+            {{garbageCollectionYaml}}
             """;
         var configuration = ConfigurationLoader.Bind(ConfigTreeReader.ReadDocument(yaml, "test"), "test");
         var services = new ServiceCollection();
@@ -57,6 +58,12 @@ internal sealed class CoreRegistry : IDisposable
     public static CoreRegistry Create(Func<IStorageDriver, IStorageDriver>? decorateDriver = null) =>
         new(Directory.CreateTempSubdirectory("berth-core-").FullName, ownsRoot: true,
             new FakeTimeProvider(DateTimeOffset.Parse("2025-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture)), decorateDriver);
+
+    /// <summary>A registry whose <c>storage.gc</c> section is <paramref name="section"/> (YAML lines indented under it).</summary>
+    public static CoreRegistry CreateWithGarbageCollection(string section) =>
+        new(Directory.CreateTempSubdirectory("berth-core-").FullName, ownsRoot: true,
+            new FakeTimeProvider(DateTimeOffset.Parse("2025-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture)), null,
+            "  gc:\n" + string.Join('\n', section.Split('\n').Select(line => "    " + line.Trim())));
 
     /// <summary>Another instance on the same store and clock, with a cache of its own.</summary>
     public CoreRegistry Replica() => new(Root, ownsRoot: false, Time);
