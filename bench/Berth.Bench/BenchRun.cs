@@ -14,7 +14,7 @@ internal static class BenchRun
     {
         if (options.ListWorkloads)
         {
-            foreach (var w in WorkloadCatalog.All.Concat(WorkloadCatalog.Probes))
+            foreach (var w in WorkloadCatalog.All.Concat(WorkloadCatalog.Probes).Concat(WorkloadCatalog.Extra))
             {
                 var concurrency = w.Concurrency switch
                 {

@@ -35,6 +35,12 @@ internal static class WorkloadCatalog
         new SmallImagesWorkload("small-images", 14, 50),
     ];
 
+    /// <summary>Run on their own, not by "all": bench/gc-latency.sh measures them with and without online collection.</summary>
+    public static readonly IReadOnlyList<IWorkload> Extra =
+    [
+        new BlobHeadWorkload("blob-head", 40_000),
+    ];
+
     /// <summary>Single chunked pushes to read the server's peak RSS from a fresh process; run on their own, not by "all".</summary>
     public static readonly IReadOnlyList<IWorkload> Probes =
     [
@@ -53,7 +59,7 @@ internal static class WorkloadCatalog
                 continue;
             }
 
-            var workload = All.Concat(Probes).FirstOrDefault(w => w.Name == request.Name)
+            var workload = All.Concat(Probes).Concat(Extra).FirstOrDefault(w => w.Name == request.Name)
                 ?? throw new UsageException($"unknown workload '{request.Name}' (--list shows them)");
             selected.Add((workload, CountOf(workload, options, request.Count), ConcurrencyOf(workload, options, request.Concurrency)));
         }
