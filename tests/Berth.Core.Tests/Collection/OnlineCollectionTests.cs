@@ -151,6 +151,27 @@ public sealed class OnlineCollectionTests
         Assert.NotNull(await registry.Driver.StatAsync(RegistryPaths.BlobData(orphan)));
     }
 
+    [Fact]
+    public async Task Another_instance_stops_serving_a_collected_blob_within_its_cache_lifetime_and_never_skips_its_upload()
+    {
+        using var registry = CoreRegistry.Create();
+        using var replica = registry.Replica();
+        var repository = CoreRegistry.Repository("gc/orphans");
+        var content = Encoding.UTF8.GetBytes("cached by the other instance");
+        var orphan = await PutOrphanAsync(registry, "cached by the other instance");
+        Assert.NotNull(await replica.Blobs.StatAsync(repository, orphan));
+
+        await registry.Get<GarbageCollector>().CollectAsync(NoGrace, TextWriter.Null);
+
+        Assert.Null(await replica.Blobs.OpenReadAsync(orphan));
+        replica.Time.Advance(Berth.Core.Caching.CacheKeys.BlobTimeToLive + TimeSpan.FromSeconds(1));
+        Assert.Null(await replica.Blobs.StatAsync(repository, orphan));
+
+        // distribution#1803: a push of the same blob through the other instance writes the data again.
+        Assert.Equal(Berth.Core.Writes.BlobWriteOutcome.Created, await replica.Writer.PutBlobAsync(repository, orphan, content));
+        Assert.Equal(content, await registry.Driver.GetContentAsync(RegistryPaths.BlobData(orphan)));
+    }
+
     private static async Task<Digests.Digest> PutOrphanAsync(CoreRegistry registry, string text)
     {
         var content = Encoding.UTF8.GetBytes(text);
