@@ -81,6 +81,18 @@ public sealed class ReferenceGuard(IStorageDriver driver, BlobQuarantine quarant
     internal bool ReferencedSince(Digest digest, CollectionEpoch epoch) =>
         _referencedAt.TryGetValue(digest, out var sequence) && sequence > epoch.Sequence;
 
+    /// <summary>
+    /// The data was just written, so its modification time is fresh: the next references within a quarter grace
+    /// period need not touch it (on Azure a touch is a request per blob).
+    /// </summary>
+    public void NoteWritten(Digest digest)
+    {
+        if (options.GracePeriod > TimeSpan.Zero)
+        {
+            _touchedAt[digest] = time.GetUtcNow();
+        }
+    }
+
     /// <summary>The data is gone, so the next reference must touch it again if it comes back.</summary>
     internal void Forget(Digest digest) => _touchedAt.TryRemove(digest, out _);
 

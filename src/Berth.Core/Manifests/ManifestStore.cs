@@ -1,6 +1,6 @@
-using Berth.Core.Collection;
 using Berth.Core.Blobs;
 using Berth.Core.Caching;
+using Berth.Core.Collection;
 using Berth.Core.Digests;
 using Berth.Core.Errors;
 using Berth.Core.Names;

@@ -1,9 +1,9 @@
-using Berth.Core.Collection;
 using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Berth.Core.Blobs;
+using Berth.Core.Collection;
 using Berth.Core.Digests;
 using Berth.Core.Names;
 using Berth.Core.Storage;
@@ -214,7 +214,10 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, Registry
 
             await using (await guard.ReferenceAsync([expected], cancellationToken))
             {
-                await writer.PutBlobAsync(repository, expected, content, cancellationToken);
+                if (await writer.PutBlobAsync(repository, expected, content, cancellationToken) == BlobWriteOutcome.Created)
+                {
+                    guard.NoteWritten(expected);
+                }
             }
 
             return new CompleteOutcome(CompleteResult.Committed, new BlobDescriptor(expected, length), length);
@@ -303,7 +306,11 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, Registry
     {
         var blob = new BlobDescriptor(digest, size);
         await using var hold = await guard.ReferenceAsync([digest], cancellationToken);
-        await writer.CommitUploadAsync(repository, RegistryPaths.UploadData(repository, id), blob, cancellationToken);
+        if (await writer.CommitUploadAsync(repository, RegistryPaths.UploadData(repository, id), blob, cancellationToken) == BlobWriteOutcome.Created)
+        {
+            guard.NoteWritten(digest);
+        }
+
         return blob;
     }
 }
