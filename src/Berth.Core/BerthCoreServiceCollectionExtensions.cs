@@ -39,6 +39,7 @@ public static class BerthCoreServiceCollectionExtensions
         services.AddSingleton<ReferenceGuard>();
         services.AddSingleton<RepositoryMarker>();
         services.AddSingleton<GarbageCollector>();
+        services.AddSingleton<ServingInstances>();
         return services;
     }
 }

@@ -41,7 +41,8 @@ public sealed class GarbageCollector(
 
     private async Task<CollectionSummary> CollectCoreAsync(CollectionOptions options, CollectionEpoch epoch, TextWriter output, CancellationToken cancellationToken)
     {
-        var startedAt = await StoreNowAsync(cancellationToken);
+        // A dry run writes nothing, not even the epoch: it may look at a store it must not change.
+        var startedAt = options.DryRun ? DateTimeOffset.UtcNow : await StoreNowAsync(cancellationToken);
         var cutoff = startedAt - options.GracePeriod;
         var marked = new HashSet<Digest>();
         var eligibleManifests = new List<(RepositoryName Repository, Digest Manifest)>();

@@ -71,6 +71,9 @@ internal static class RegistryPaths
 
     public const string QuarantineRoot = BerthRoot + "/quarantine";
 
+    /// <summary>One heartbeat object per serving instance.</summary>
+    public const string InstancesRoot = BerthRoot + "/instances";
+
     public static string QuarantinedBlob(Digest digest) => $"{QuarantineRoot}/{digest.Algorithm.Name}/{digest.Encoded}";
 
     public static string QuarantinedBlobData(Digest digest) => $"{QuarantinedBlob(digest)}/data";

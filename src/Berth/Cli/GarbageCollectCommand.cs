@@ -69,9 +69,17 @@ internal static class GarbageCollectCommand
         await using var provider = services.BuildServiceProvider();
         if (options.GracePeriod == TimeSpan.MinValue)
         {
-            // Unset on the command line: registry:2's behaviour (no grace) unless the configuration names a period.
+            // Unset on the command line: registry:2's behaviour (no grace) unless the configuration names a period or
+            // a Berth is serving the store, whose pushes the grace period protects.
             var configured = configuration.Storage.GarbageCollection;
-            options = options with { GracePeriod = configured.GracePeriodConfigured ? configured.GracePeriod : TimeSpan.Zero };
+            var serving = await provider.GetRequiredService<ServingInstances>().FindLiveAsync(DateTimeOffset.UtcNow);
+            options = options with { GracePeriod = configured.GracePeriodConfigured || serving.Count > 0 ? configured.GracePeriod : TimeSpan.Zero };
+            if (serving.Count > 0 && !configured.GracePeriodConfigured)
+            {
+                await output.WriteLineAsync(
+                    $"berth: {serving.Count} Berth instance(s) serving this store (heartbeat {serving.Max(s => s.LastSeen):O}): keeping blobs modified in the last " +
+                    $"{options.GracePeriod} (storage.gc.graceperiod); pass --grace-period=0s only when nothing pushes");
+            }
         }
 
         await provider.GetRequiredService<GarbageCollector>().CollectAsync(options, output);
