@@ -31,7 +31,9 @@ public sealed class ReferenceGuard(IStorageDriver driver, BlobQuarantine quarant
 
     /// <summary>
     /// Holds <paramref name="digests"/> for a push that is about to check they exist and write something that
-    /// references them: quarantined data is restored and the blobs are touched first. Dispose after the write.
+    /// references them: quarantined data is restored and the blobs are touched first, in order, stopping at the first
+    /// one the store does not have (the push fails on it, so a manifest naming thousands of absent blobs costs no more
+    /// than its existence check). Dispose after the write.
     /// </summary>
     public async Task<ReferenceHold> ReferenceAsync(IEnumerable<Digest> digests, CancellationToken cancellationToken = default)
     {
@@ -41,7 +43,10 @@ public sealed class ReferenceGuard(IStorageDriver driver, BlobQuarantine quarant
         {
             foreach (var digest in held)
             {
-                await PrepareAsync(digest, cancellationToken);
+                if (!await PrepareAsync(digest, cancellationToken))
+                {
+                    break;
+                }
             }
         }
         catch
@@ -139,34 +144,38 @@ public sealed class ReferenceGuard(IStorageDriver driver, BlobQuarantine quarant
         return new ReferenceHold(this, stripes, digests, record);
     }
 
-    private async Task PrepareAsync(Digest digest, CancellationToken cancellationToken)
+    /// <summary>Restores and touches one blob; false when the store turned out not to have it.</summary>
+    private async Task<bool> PrepareAsync(Digest digest, CancellationToken cancellationToken)
     {
         if (options.Quarantine > TimeSpan.Zero && await quarantine.TryRestoreAsync(digest, cancellationToken))
         {
             _touchedAt[digest] = time.GetUtcNow();
-            return;
+            return true;
         }
 
         if (options.GracePeriod <= TimeSpan.Zero)
         {
-            return;
+            return true;
         }
 
         var now = time.GetUtcNow();
         if (_touchedAt.TryGetValue(digest, out var touched) && now - touched < options.GracePeriod / 4)
         {
-            return;
+            return true;
         }
 
-        if (await driver.TouchAsync(RegistryPaths.BlobData(digest), cancellationToken))
+        if (!await driver.TouchAsync(RegistryPaths.BlobData(digest), cancellationToken))
         {
-            if (_touchedAt.Count >= MaxRememberedTouches)
-            {
-                _touchedAt.Clear();
-            }
-
-            _touchedAt[digest] = now;
+            return false;
         }
+
+        if (_touchedAt.Count >= MaxRememberedTouches)
+        {
+            _touchedAt.Clear();
+        }
+
+        _touchedAt[digest] = now;
+        return true;
     }
 
     private static int StripeOf(Digest digest) => (int)((uint)digest.GetHashCode() % StripeCount);

@@ -115,8 +115,9 @@ public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobSt
 
         // Held from the check to the write, so a collector cannot delete a referenced blob in between: the manifest
         // is stored with every blob present, or refused with MANIFEST_BLOB_UNKNOWN.
+        // The manifest's own digest comes last: a new one is not in the store yet.
         await using var hold = await guard.ReferenceAsync(
-            [digest, .. manifest!.BlobReferences, .. manifest.Manifests.Select(m => m.Digest)], cancellationToken);
+            [.. manifest!.BlobReferences, .. manifest.Manifests.Select(m => m.Digest), digest], cancellationToken);
         if (await FindMissingReferenceAsync(repository, manifest, cancellationToken) is { } missing)
         {
             return ManifestPutOutcome.Failed(missing);
