@@ -1,5 +1,6 @@
 using Berth.Core.Blobs;
 using Berth.Core.Configuration;
+using Berth.Core.Diagnostics;
 using Berth.Core.Events;
 using Berth.Core.Manifests;
 using Berth.Core.Repositories;
@@ -26,6 +27,7 @@ public sealed class RegistryServices(
     UploadPurger uploadPurger,
     RegistryWriter writer,
     IRegistryEventSink events,
+    RegistryMetrics metrics,
     TimeProvider time)
 {
     public RegistryConfiguration Configuration => configuration;
@@ -50,6 +52,8 @@ public sealed class RegistryServices(
     public RegistryWriter Writer => writer;
 
     public IRegistryEventSink Events => events;
+
+    public RegistryMetrics Metrics => metrics;
 
     public TimeProvider Time => time;
 }
