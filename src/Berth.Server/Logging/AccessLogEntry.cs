@@ -8,6 +8,8 @@ namespace Berth.Server.Logging;
 /// One access-log line, "response completed" with registry:2's response fields; the request's id, method and URI
 /// come from <see cref="RequestLogScope"/>. The user is the authenticated name, never a credential.
 /// </summary>
+/// <remarks>A state object rather than a [LoggerMessage] method: registry:2's field names have dots, which a message
+/// template's placeholders cannot.</remarks>
 internal sealed class AccessLogEntry(int status, long written, TimeSpan duration, string? remoteAddress, string? userAgent, string? user)
     : IReadOnlyList<KeyValuePair<string, object?>>
 {
