@@ -51,7 +51,9 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
         }
 
         Assert.Equal(blob, await _client.GetByteArrayAsync(new Uri(_berth.BaseUri, $"v2/metrics/app/blobs/{digest}")));
-        var after = await ScrapeAsync();
+
+        // A request is recorded once its response is complete, which the client may see a moment before.
+        var after = await ScrapeAsync(scrape => scrape.Sum("berth_http_requests_total") - before.Sum("berth_http_requests_total") >= 2);
 
         double Delta(string name, params (string, string)[] labels) => after.Sum(name, labels) - before.Sum(name, labels);
         Assert.Equal(1, Delta("berth_http_requests_total", ("route", "upload"), ("method", "POST"), ("status", "201")));
@@ -92,16 +94,26 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var after = await ScrapeAsync();
+        var after = await ScrapeAsync(scrape => scrape.Sum("berth_cache_hits_total", ("kind", "manifest")) - before.Sum("berth_cache_hits_total", ("kind", "manifest")) >= 2);
         var hits = after.Sum("berth_cache_hits_total", ("kind", "manifest")) - before.Sum("berth_cache_hits_total", ("kind", "manifest"));
         Assert.True(hits >= 2, $"manifest cache hits went up by {hits}: " + string.Join(", ", after.Samples.Where(s => s.Name.StartsWith("berth_cache", StringComparison.Ordinal)).Select(s => $"{s.Name}{{{string.Join(",", s.Labels)}}}={s.Value}")));
         Assert.True(after.Sum("berth_cache_misses_total") >= 1, "the first lookups after the push went to storage");
     }
 
-    private async Task<PrometheusScrape> ScrapeAsync()
+    private async Task<PrometheusScrape> ScrapeAsync(Func<PrometheusScrape, bool>? until = null)
     {
-        using var response = await _client.GetAsync(_metrics);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return PrometheusTextParser.Parse(await response.Content.ReadAsStringAsync());
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            using var response = await _client.GetAsync(_metrics);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var scrape = PrometheusTextParser.Parse(await response.Content.ReadAsStringAsync());
+            if (until is null || until(scrape) || DateTime.UtcNow > deadline)
+            {
+                return scrape;
+            }
+
+            await Task.Delay(20);
+        }
     }
 }
