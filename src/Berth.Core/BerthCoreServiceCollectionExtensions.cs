@@ -2,6 +2,7 @@ using Berth.Core.Blobs;
 using Berth.Core.Caching;
 using Berth.Core.Collection;
 using Berth.Core.Configuration;
+using Berth.Core.Diagnostics;
 using Berth.Core.Events;
 using Berth.Core.Manifests;
 using Berth.Core.Repositories;
@@ -21,6 +22,7 @@ public static class BerthCoreServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(configuration);
+        services.TryAddSingleton<RegistryMetrics>();
         services.TryAddSingleton<IRegistryCache, RegistryCache>();
         services.AddSingleton<RegistryEventChannel>();
         services.TryAddSingleton<IRegistryEventSink>(provider => provider.GetRequiredService<RegistryEventChannel>());

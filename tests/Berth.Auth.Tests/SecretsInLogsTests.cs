@@ -57,6 +57,9 @@ public sealed class SecretsInLogsTests : IDisposable
         Assert.Contains("failed token login for user alice", log, StringComparison.Ordinal);
         Assert.Contains("bearer token refused", log, StringComparison.Ordinal);
         Assert.Contains("issued token for carol", log, StringComparison.Ordinal);
+
+        // Access lines name the user a token was issued to, as registry:2's auth.user.name.
+        Assert.Contains("auth.user.name=carol", log, StringComparison.Ordinal);
         foreach (var secret in secrets)
         {
             Assert.False(log.Contains(secret, StringComparison.Ordinal), $"the log contains a secret ({secret[..6]}…)");

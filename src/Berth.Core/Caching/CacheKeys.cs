@@ -29,4 +29,14 @@ internal static class CacheKeys
     public static string Blob(Digest digest) => "blob:" + digest.Value;
 
     public static string TagList(RepositoryName repository) => "tags:" + repository.Value;
+
+    /// <summary>The kind of fact a key names, for the cache's hit and miss counters (a fixed set, no allocation).</summary>
+    public static string KindOf(string key) => key switch
+    {
+        _ when key.StartsWith("link:", StringComparison.Ordinal) => "link",
+        _ when key.StartsWith("blob:", StringComparison.Ordinal) => "blob",
+        _ when key.StartsWith("tags:", StringComparison.Ordinal) => "tags",
+        Catalog => "catalog",
+        _ => "other",
+    };
 }

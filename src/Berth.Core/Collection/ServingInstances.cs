@@ -15,11 +15,23 @@ public sealed class ServingInstances(IStorageDriver driver)
     /// <summary>A heartbeat older than this belongs to a registry that stopped (or is cut off from the store).</summary>
     public static readonly TimeSpan LiveWindow = TimeSpan.FromMinutes(5);
 
-    public Task BeatAsync(string instanceId, CancellationToken cancellationToken = default) =>
-        driver.PutContentAsync(
+    /// <summary>
+    /// Writes the heartbeat, but only into a store that has registry content: a store with nothing to collect needs
+    /// none, and a root that vanished (an unmounted volume) must stay missing for the health check to see it.
+    /// </summary>
+    public async Task<bool> BeatAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        if (await driver.StatAsync(RegistryPaths.Root, cancellationToken) is null)
+        {
+            return false;
+        }
+
+        await driver.PutContentAsync(
             $"{RegistryPaths.InstancesRoot}/{instanceId}",
             Encoding.UTF8.GetBytes($"{Environment.MachineName} {Environment.ProcessId}\n"),
             cancellationToken);
+        return true;
+    }
 
     public Task RemoveAsync(string instanceId, CancellationToken cancellationToken = default) =>
         driver.DeleteAsync($"{RegistryPaths.InstancesRoot}/{instanceId}", cancellationToken);

@@ -55,6 +55,30 @@ public sealed class ConfigSection
         return child.IsMapping ? new ConfigSection(child, KeyPath(key)) : throw Error(key, "must be a section of keys");
     }
 
+    /// <summary>A list of sections, such as health.file; each is named <c>key[index]</c> in messages.</summary>
+    public IReadOnlyList<ConfigSection> GetSectionList(string key)
+    {
+        if (Find(key) is not { } child || (child.IsScalar && string.IsNullOrEmpty(child.Scalar)))
+        {
+            return [];
+        }
+
+        if (child.Sequence is not { } items)
+        {
+            throw Error(key, "must be a list of sections");
+        }
+
+        var sections = new List<ConfigSection>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            sections.Add(items[i].IsMapping
+                ? new ConfigSection(items[i], $"{KeyPath(key)}[{i}]")
+                : throw Error(key, $"item {i} must be a section of keys"));
+        }
+
+        return sections;
+    }
+
     public string? GetString(string key)
     {
         if (Find(key) is not { } child)

@@ -80,6 +80,7 @@ public static class ConfigurationLoader
             {
                 MaxEntries = root.GetSection("catalog")?.GetInt("maxentries", 1000, min: 1) ?? 1000,
             },
+            Health = HealthOptions.Bind(root.GetSection("health")),
             Auth = root.GetSection("auth"),
             Warnings = [],
             Source = source,
@@ -249,6 +250,28 @@ public static class ConfigurationLoader
             Headers = http.GetStringListMap("headers"),
             Tls = http.GetSection("tls"),
             Limits = HttpLimitsOptions.Bind(http.GetSection("limits")),
+            Prefix = BindPrefix(http),
+            DrainTimeout = http.GetDuration("draintimeout", HttpOptions.DefaultDrainTimeout),
+            Debug = DebugOptions.Bind(http.GetSection("debug")),
         };
+    }
+
+    // registry:2 writes the prefix with both slashes (/registry/); either form is accepted and kept without the last.
+    private static string BindPrefix(ConfigSection http)
+    {
+        var prefix = http.GetString("prefix");
+        if (string.IsNullOrEmpty(prefix) || prefix == "/")
+        {
+            return string.Empty;
+        }
+
+        var trimmed = prefix.TrimEnd('/');
+        var segments = trimmed.Split('/');
+        if (!prefix.StartsWith('/') || segments.Skip(1).Any(s => s.Length == 0 || s is "." or ".." || s.Any(c => c is '?' or '#' or '%' or '\\' || char.IsWhiteSpace(c) || char.IsControl(c))))
+        {
+            throw http.Error("prefix", $"'{prefix}' is not a path such as /registry/");
+        }
+
+        return trimmed;
     }
 }

@@ -11,6 +11,8 @@ public sealed class RegistryConfiguration
 
     public required CatalogOptions Catalog { get; init; }
 
+    public HealthOptions Health { get; init; } = new();
+
     /// <summary>The raw <c>auth</c> section, bound by the auth feature; null when the registry is open.</summary>
     public ConfigSection? Auth { get; init; }
 
@@ -84,6 +86,19 @@ public sealed class HttpOptions
     public ConfigSection? Tls { get; init; }
 
     public HttpLimitsOptions Limits { get; init; } = new();
+
+    /// <summary>The path the API is served under behind a reverse proxy (<c>/registry</c>); empty for the root.</summary>
+    public string Prefix { get; init; } = string.Empty;
+
+    /// <summary>
+    /// How long a stopping registry lets in-flight requests finish. registry:2's default (0) cuts them off at once;
+    /// Berth's is ASP.NET Core's 30 s, so a routine restart does not fail pushes that were nearly done.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; init; } = DefaultDrainTimeout;
+
+    public DebugOptions Debug { get; init; } = new();
+
+    public static readonly TimeSpan DefaultDrainTimeout = TimeSpan.FromSeconds(30);
 }
 
 public sealed class CatalogOptions

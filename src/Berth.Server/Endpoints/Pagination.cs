@@ -28,6 +28,7 @@ internal static class Pagination
     /// <summary>Sets <c>Link: &lt;path?last=…&amp;n=…&gt;; rel="next"</c> when a full page suggests more results.</summary>
     public static void SetNextLink(HttpResponse response, string path, string lastReturned, int limit)
     {
+        path = Routing.RegistryUrls.Relative(response.HttpContext, path);
         response.Headers.Link = $"<{path}?last={Uri.EscapeDataString(lastReturned)}&n={limit}>; rel=\"next\"";
     }
 }

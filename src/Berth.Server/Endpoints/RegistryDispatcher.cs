@@ -53,6 +53,17 @@ internal static class RegistryDispatcher
             {
                 limit.MaxRequestBodySize = null;
             }
+
+            if (!HttpMethods.IsGet(method) && !HttpMethods.IsDelete(method))
+            {
+                var metrics = registry.Metrics;
+                metrics.UploadStarted();
+                context.Response.OnCompleted(() =>
+                {
+                    metrics.UploadEnded();
+                    return Task.CompletedTask;
+                });
+            }
         }
 
         return (route.Kind, method) switch

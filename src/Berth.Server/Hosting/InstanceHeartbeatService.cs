@@ -11,6 +11,8 @@ namespace Berth.Server.Hosting;
 /// </summary>
 public sealed partial class InstanceHeartbeatService(ServingInstances instances, RegistryConfiguration configuration, ILogger<InstanceHeartbeatService> logger) : BackgroundService
 {
+    private static readonly TimeSpan FirstContentPoll = TimeSpan.FromSeconds(5);
+
     private readonly string _instanceId = Guid.NewGuid().ToString("N");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -23,19 +25,21 @@ public sealed partial class InstanceHeartbeatService(ServingInstances instances,
 
         try
         {
-            using var timer = new PeriodicTimer(ServingInstances.HeartbeatInterval);
-            do
+            while (!stoppingToken.IsCancellationRequested)
             {
+                var written = false;
                 try
                 {
-                    await instances.BeatAsync(_instanceId, stoppingToken);
+                    written = await instances.BeatAsync(_instanceId, stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     LogBeatFailed(logger, e);
                 }
+
+                // Until the store has content (the first push), look again soon: that push is what a collection could race.
+                await Task.Delay(written ? ServingInstances.HeartbeatInterval : FirstContentPoll, stoppingToken);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException)
         {

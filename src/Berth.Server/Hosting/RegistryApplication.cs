@@ -1,8 +1,11 @@
 using Berth.Core;
 using Berth.Core.Configuration;
+using Berth.Core.Diagnostics;
 using Berth.Core.Storage;
 using Berth.Server.Auth;
+using Berth.Server.Diagnostics;
 using Berth.Server.Endpoints;
+using Berth.Server.Health;
 using Berth.Server.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -56,6 +59,11 @@ public static class RegistryApplication
         var security = RegistrySecurity.Configure(builder, configuration);
         if (urls is not null)
         {
+            if (configuration.Http.Debug.Addr is not null)
+            {
+                throw new ArgumentException("a registry with http.debug.addr listens on http.addr; pass no urls", nameof(urls));
+            }
+
             builder.WebHost.UseUrls(urls);
         }
         else
@@ -68,8 +76,15 @@ public static class RegistryApplication
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address.Address, address.Port, security.ConfigureListener));
         }
 
+        var debug = DebugListener.Configure(builder, configuration);
+
+        // On SIGTERM Kestrel stops accepting at once and lets requests in flight finish for this long, then aborts
+        // them: an upload cut off keeps what it committed (resumable) and is never completed.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = configuration.Http.DrainTimeout);
+
         builder.Services.AddBerthCore(configuration);
         addStorage(builder.Services);
+        builder.Services.AddStorageMetrics();
         builder.Services.AddSingleton<RegistryServices>();
         builder.Services.AddHostedService<RegistryEventDispatcher>();
         builder.Services.AddHostedService<InstanceHeartbeatService>();
@@ -77,11 +92,27 @@ public static class RegistryApplication
         {
             builder.Services.AddHostedService<GarbageCollectionService>();
         }
+        builder.Services.AddSingleton(services => HealthChecks.Create(configuration.Health, services.GetRequiredService<IStorageDriver>()));
+        if (configuration.Health.Any)
+        {
+            builder.Services.AddHostedService<HealthCheckService>();
+        }
+
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        debug?.Use(app);
+        if (configuration.Http.Prefix.Length > 0)
+        {
+            app.UseMiddleware<RegistryPrefixMiddleware>(configuration.Http.Prefix);
+        }
+
         app.UseMiddleware<RegistryMiddleware>();
         app.UseMiddleware<RegistryRouteMiddleware>();
+
+        // Explicitly here, not first as WebApplication would place it: endpoints are matched on the path after the
+        // http.prefix came off.
+        app.UseRouting();
         security.UseSecurity(app);
         app.MapRegistry();
         return app;
@@ -90,7 +121,7 @@ public static class RegistryApplication
     public static IEndpointRouteBuilder MapRegistry(this IEndpointRouteBuilder endpoints)
     {
         // Load balancers probe without credentials; every other endpoint falls under the registry's fallback policy.
-        endpoints.MapGet(HealthEndpoints.Path, (HttpContext context, RegistryServices registry) => HealthEndpoints.CheckAsync(context, registry)).AllowAnonymous();
+        endpoints.MapMethods(HealthEndpoints.Path, [HttpMethods.Get, HttpMethods.Head], HealthEndpoints.WriteAsync).AllowAnonymous();
         endpoints.Map("/v2", (HttpContext context, RegistryServices registry) => RegistryDispatcher.HandleAsync(context, registry));
         endpoints.Map("/v2/{**path}", (HttpContext context, RegistryServices registry) => RegistryDispatcher.HandleAsync(context, registry));
         return endpoints;

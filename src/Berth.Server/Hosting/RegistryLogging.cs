@@ -1,10 +1,13 @@
 using Berth.Core.Configuration;
+using Berth.Server.Logging;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 
 namespace Berth.Server.Hosting;
 
-/// <summary>Maps registry:2's <c>log</c> section onto the framework's console logger.</summary>
+/// <summary>
+/// Maps registry:2's <c>log</c> section onto the framework's console logger: <c>level</c>, <c>formatter</c> (text, or
+/// JSON lines for json and logstash) and <c>fields</c>, written with registry:2's field names.
+/// </summary>
 public static class RegistryLogging
 {
     public static void Configure(ILoggingBuilder logging, LogOptions options)
@@ -22,19 +25,12 @@ public static class RegistryLogging
 
         // A failed start (port in use) is reported by `berth serve` in one line; the host's stack trace adds nothing.
         logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-        if (options.Formatter is "json" or "logstash")
+        logging.AddConsole(console => console.FormatterName = RegistryLogFormatter.FormatterName);
+        logging.AddConsoleFormatter<RegistryLogFormatter, RegistryLogFormatterOptions>(formatter =>
         {
-            logging.AddJsonConsole(json => json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ");
-        }
-        else
-        {
-            logging.AddSimpleConsole(console =>
-            {
-                console.SingleLine = true;
-                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                console.UseUtcTimestamp = true;
-                console.ColorBehavior = LoggerColorBehavior.Disabled;
-            });
-        }
+            formatter.Json = options.Formatter is "json" or "logstash";
+            formatter.Fields = options.Fields;
+            formatter.IncludeScopes = true;
+        });
     }
 }

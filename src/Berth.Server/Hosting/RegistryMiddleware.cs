@@ -1,7 +1,12 @@
+using System.Diagnostics;
+using Berth.Core.Diagnostics;
 using Berth.Core.Errors;
 using Berth.Core.Storage;
+using Berth.Server.Diagnostics;
 using Berth.Server.Endpoints;
 using Berth.Server.Errors;
+using Berth.Server.Health;
+using Berth.Server.Logging;
 using Berth.Server.Routing;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
@@ -11,28 +16,79 @@ using Microsoft.Extensions.Logging;
 namespace Berth.Server.Hosting;
 
 /// <summary>
-/// The one place every request passes: registry headers on every response, the access log, and faults turned into
-/// the spec's JSON errors (a storage outage is 503 UNAVAILABLE; a client that went away is not an error).
+/// The one place every registry request passes: its id, registry headers on every response, the health gate, the
+/// access log and metrics, and faults turned into the spec's JSON errors (a storage outage is 503 UNAVAILABLE; a
+/// client that went away is not an error).
 /// </summary>
-internal sealed partial class RegistryMiddleware(RequestDelegate next, RegistryServices registry, ILogger<RegistryMiddleware> logger)
+internal sealed partial class RegistryMiddleware(
+    RequestDelegate next, RegistryServices registry, HealthRegistry health, RegistryMetrics metrics, ILogger<RegistryMiddleware> logger)
 {
     private readonly KeyValuePair<string, string[]>[] _configuredHeaders = registry.Configuration.Http.Headers.ToArray();
     private readonly bool _accessLog = !registry.Configuration.Log.AccessLogDisabled;
 
     public async Task InvokeAsync(HttpContext context)
     {
+        var started = Stopwatch.GetTimestamp();
+        var requestId = RequestId.From(context.Request);
+        context.TraceIdentifier = requestId;
+        context.Response.Headers[RequestId.Header] = requestId;
         AddStandardHeaders(context.Response.Headers);
         foreach (var (name, values) in _configuredHeaders)
         {
             context.Response.Headers[name] = values;
         }
 
-        var started = _accessLog ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+        var received = new ByteCountingStream(context.Request.Body);
+        context.Request.Body = received;
+        var sent = new ByteCountingStream(context.Response.Body);
+        var responseBody = new StreamResponseBodyFeature(sent, context.Features.GetRequiredFeature<IHttpResponseBodyFeature>());
+        context.Features.Set<IHttpResponseBodyFeature>(responseBody);
+
+        using var scope = logger.BeginScope(RequestLogScope.For(context, requestId));
+        try
+        {
+            await InvokeRegistryAsync(context);
+        }
+        finally
+        {
+            if (!context.RequestAborted.IsCancellationRequested)
+            {
+                try
+                {
+                    // Flushes what was written through the response's PipeWriter into the counted stream.
+                    await responseBody.CompleteAsync();
+                }
+                catch (Exception e) when (e is IOException or ConnectionResetException or OperationCanceledException)
+                {
+                }
+            }
+
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499 : context.Response.StatusCode;
+            metrics.RequestCompleted(RouteLabel(context), MethodLabel(context.Request.Method), status, elapsed, received.Count, sent.Count);
+            if (_accessLog)
+            {
+                var entry = new AccessLogEntry(status, sent.Count, elapsed, context.Connection.RemoteIpAddress?.ToString(),
+                    context.Request.Headers.UserAgent.ToString(), context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name : null);
+                logger.Log(LogLevel.Information, AccessLogEntry.EventId, entry, null, AccessLogEntry.Format);
+            }
+        }
+    }
+
+    private async Task InvokeRegistryAsync(HttpContext context)
+    {
         try
         {
             if (RequestTarget.HasDotSegments(context.Features.Get<IHttpRequestFeature>()?.RawTarget))
             {
                 await RegistryErrorResult.WriteAsync(context, new RegistryError(ErrorCode.NameInvalid, "the request path has '.' or '..' segments; send the path without them"), StatusCodes.Status400BadRequest);
+                return;
+            }
+
+            if (health.IsFailing && context.Request.Path.StartsWithSegments("/v2", StringComparison.Ordinal))
+            {
+                // registry:2's health.Handler: while a check fails, the API refuses work it may not be able to finish.
+                await RegistryErrorResult.WriteAsync(context, new RegistryError(ErrorCode.Unavailable, $"health check failed: please see {HealthEndpoints.Path}"), StatusCodes.Status503ServiceUnavailable);
                 return;
             }
 
@@ -59,15 +115,26 @@ internal sealed partial class RegistryMiddleware(RequestDelegate next, RegistryS
             LogUnhandled(logger, e, context.Request.Method, context.Request.Path);
             await WriteErrorAsync(context, new RegistryError(ErrorCode.Unknown, "internal error; see the registry log"), StatusCodes.Status500InternalServerError);
         }
-        finally
-        {
-            if (_accessLog)
-            {
-                LogAccess(logger, context.Request.Method, context.Request.Path, context.Response.StatusCode, context.Response.ContentLength ?? 0,
-                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-        }
     }
+
+    /// <summary>The route kind as a metric label: a fixed, small set, never a repository name.</summary>
+    private static string RouteLabel(HttpContext context) => context.Features.Get<IRegistryRouteFeature>()?.Route?.Kind switch
+    {
+        RouteKind.Base => "base",
+        RouteKind.Catalog => "catalog",
+        RouteKind.Tags => "tags",
+        RouteKind.Manifest => "manifest",
+        RouteKind.Blob => "blob",
+        RouteKind.UploadStart or RouteKind.Upload => "upload",
+        RouteKind.Referrers => "referrers",
+        _ => context.Request.Path.StartsWithSegments(HealthEndpoints.Path) ? "health" : "other",
+    };
+
+    private static string MethodLabel(string method) => method switch
+    {
+        "GET" or "HEAD" or "POST" or "PUT" or "PATCH" or "DELETE" or "OPTIONS" => method,
+        _ => "other",
+    };
 
     private static async Task WriteErrorAsync(HttpContext context, RegistryError error, int status)
     {
@@ -78,7 +145,9 @@ internal sealed partial class RegistryMiddleware(RequestDelegate next, RegistryS
             return;
         }
 
+        var requestId = context.Response.Headers[RequestId.Header];
         context.Response.Clear();
+        context.Response.Headers[RequestId.Header] = requestId;
         AddStandardHeaders(context.Response.Headers);
         await RegistryErrorResult.WriteAsync(context, error, status);
     }
@@ -92,9 +161,6 @@ internal sealed partial class RegistryMiddleware(RequestDelegate next, RegistryS
         headers.XContentTypeOptions = "nosniff";
         headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'; sandbox";
     }
-
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "{Method} {Path} {Status} {Bytes}B {ElapsedMs:F1}ms")]
-    private static partial void LogAccess(ILogger logger, string method, PathString path, int status, long bytes, double elapsedMs);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "storage unavailable during {Method} {Path}: {Reason}")]
     private static partial void LogStorageUnavailable(ILogger logger, string method, PathString path, string reason);

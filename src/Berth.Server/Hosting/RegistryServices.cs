@@ -1,6 +1,7 @@
 using Berth.Core.Blobs;
 using Berth.Core.Collection;
 using Berth.Core.Configuration;
+using Berth.Core.Diagnostics;
 using Berth.Core.Events;
 using Berth.Core.Manifests;
 using Berth.Core.Repositories;
@@ -27,6 +28,7 @@ public sealed class RegistryServices(
     UploadPurger uploadPurger,
     RegistryWriter writer,
     IRegistryEventSink events,
+    RegistryMetrics metrics,
     TimeProvider time,
     ReferenceGuard guard)
 {
@@ -55,6 +57,8 @@ public sealed class RegistryServices(
     public RegistryWriter Writer => writer;
 
     public IRegistryEventSink Events => events;
+
+    public RegistryMetrics Metrics => metrics;
 
     public TimeProvider Time => time;
 }

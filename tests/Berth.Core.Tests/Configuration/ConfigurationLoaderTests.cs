@@ -145,14 +145,14 @@ public sealed class ConfigurationLoaderTests : IDisposable
               remoteurl: https://registry-1.docker.io
             http:
               addr: :5000
-              debug:
-                addr: :5001
+              http2:
+                disabled: true
             """);
 
         var unused = ConfigurationLoader.CollectUnusedKeys(configuration);
         Assert.Contains("notifications (REGISTRY_NOTIFICATIONS)", unused);
         Assert.Contains("proxy (REGISTRY_PROXY)", unused);
-        Assert.Contains("http.debug (REGISTRY_HTTP_DEBUG)", unused);
+        Assert.Contains("http.http2 (REGISTRY_HTTP_HTTP2)", unused);
         Assert.DoesNotContain(unused, key => key.StartsWith("http.addr", StringComparison.Ordinal));
     }
 

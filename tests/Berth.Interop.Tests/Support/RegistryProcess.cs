@@ -13,10 +13,13 @@ internal sealed class RegistryProcess : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private Process? _process;
 
-    private RegistryProcess(ProcessStartInfo start, int port)
+    private readonly string _readyPath;
+
+    private RegistryProcess(ProcessStartInfo start, int port, string readyPath)
     {
         _start = start;
         Port = port;
+        _readyPath = readyPath;
     }
 
     public int Port { get; }
@@ -37,7 +40,8 @@ internal sealed class RegistryProcess : IAsyncDisposable
         }
     }
 
-    public static Task<RegistryProcess> StartBerthAsync(string? configPath, int port, IDictionary<string, string>? environment = null)
+    /// <summary>Starts berth; it counts as up when <paramref name="readyPath"/> answers 200 or 401 (under http.prefix, the prefixed /v2/).</summary>
+    public static Task<RegistryProcess> StartBerthAsync(string? configPath, int port, IDictionary<string, string>? environment = null, string readyPath = "v2/")
     {
         var start = new ProcessStartInfo("dotnet") { ArgumentList = { RepositoryRoot.BerthDll, "serve" } };
         if (configPath is not null)
@@ -45,7 +49,7 @@ internal sealed class RegistryProcess : IAsyncDisposable
             start.ArgumentList.Add(configPath);
         }
 
-        return StartAsync(start, port, environment);
+        return StartAsync(start, port, environment, readyPath);
     }
 
     /// <summary>Berth on a free port with filesystem storage under <paramref name="root"/> (default: a "store" folder in <paramref name="temp"/>).</summary>
@@ -56,7 +60,7 @@ internal sealed class RegistryProcess : IAsyncDisposable
     }
 
     public static Task<RegistryProcess> StartRegistry2Async(string configPath, int port) =>
-        StartAsync(new ProcessStartInfo("/usr/bin/docker-registry") { ArgumentList = { "serve", configPath } }, port, null);
+        StartAsync(new ProcessStartInfo("/usr/bin/docker-registry") { ArgumentList = { "serve", configPath } }, port, null, "v2/");
 
     /// <summary>Writes a registry:2-compatible config.yml for a filesystem root and port.</summary>
     public static string WriteConfig(string directory, string rootDirectory, int port, string extra = "")
@@ -103,7 +107,17 @@ internal sealed class RegistryProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static async Task<RegistryProcess> StartAsync(ProcessStartInfo start, int port, IDictionary<string, string>? environment)
+    /// <summary>SIGTERM, as systemd or a container runtime stops a service; the process drains and exits on its own.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        var process = _process ?? throw new InvalidOperationException("not running");
+        (await ExternalProcess.RunAsync("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10))).EnsureSuccess("kill -TERM");
+        using var deadline = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(deadline.Token);
+        return process.ExitCode;
+    }
+
+    private static async Task<RegistryProcess> StartAsync(ProcessStartInfo start, int port, IDictionary<string, string>? environment, string readyPath)
     {
         start.UseShellExecute = false;
         start.RedirectStandardOutput = true;
@@ -113,7 +127,7 @@ internal sealed class RegistryProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var registry = new RegistryProcess(start, port);
+        var registry = new RegistryProcess(start, port, readyPath);
         await registry.LaunchAsync();
         return registry;
     }
@@ -138,7 +152,7 @@ internal sealed class RegistryProcess : IAsyncDisposable
 
             try
             {
-                using var response = await client.GetAsync(new Uri(BaseUri, "v2/"));
+                using var response = await client.GetAsync(new Uri(BaseUri, _readyPath));
                 if ((int)response.StatusCode is 200 or 401)
                 {
                     return;

@@ -1,4 +1,5 @@
 using Berth.Core.Configuration;
+using Berth.Server.Diagnostics;
 using Berth.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,11 @@ public sealed class RegistryFixture : IAsyncLifetime, IAsyncDisposable
 
     public Uri BaseAddress => Client.BaseAddress!;
 
+    /// <summary>The http.debug listener's base address, when the settings asked for one.</summary>
+    public Uri DebugAddress => _app!.Services.GetRequiredService<DebugListener>().EndPoint is { } endPoint
+        ? new Uri($"http://{endPoint}/")
+        : throw new InvalidOperationException("the debug listener is not bound");
+
     public RegistryServices Services => _app!.Services.GetRequiredService<RegistryServices>();
 
     /// <summary>Any service of the running registry, for tests that drive the core beside the HTTP API.</summary>
@@ -67,7 +73,8 @@ public sealed class RegistryFixture : IAsyncLifetime, IAsyncDisposable
         var configuration = ConfigurationLoader.Bind(ConfigTreeReader.ReadDocument(_settings.ToYaml(Store.Root), "test"), "test");
         var driver = await TestStorage.CreateDriverAsync(Store.Root);
         var time = _time;
-        _app = RegistryApplication.Build(configuration, driver, urls: "http://127.0.0.1:0", configure: builder =>
+        // A registry with a debug listener listens where its configuration says (127.0.0.1:0), and on that listener.
+        _app = RegistryApplication.Build(configuration, driver, urls: _settings.DebugListener ? null : "http://127.0.0.1:0", configure: builder =>
         {
             if (time is not null)
             {
@@ -80,9 +87,20 @@ public sealed class RegistryFixture : IAsyncLifetime, IAsyncDisposable
         await _app.StartAsync();
         _client = new HttpClient(new RecordingHandler(Recorder, new SocketsHttpHandler { AllowAutoRedirect = false }))
         {
-            BaseAddress = new Uri(_app.Urls.First().TrimEnd('/') + "/"),
+            BaseAddress = new Uri(MainUrl().TrimEnd('/') + (_settings.Prefix?.TrimEnd('/') ?? string.Empty) + "/"),
             Timeout = TimeSpan.FromSeconds(30),
         };
+    }
+
+    private string MainUrl()
+    {
+        if (!_settings.DebugListener)
+        {
+            return _app!.Urls.First();
+        }
+
+        var debugPort = DebugAddress.Port;
+        return _app!.Urls.First(url => new Uri(url).Port != debugPort);
     }
 
     public async ValueTask DisposeAsync()

@@ -18,6 +18,14 @@ public sealed record RegistrySettings
     /// <summary>Lines of the <c>storage.gc</c> section (each "key: value"), or null for none.</summary>
     public IReadOnlyList<string>? GarbageCollection { get; init; }
 
+    /// <summary>Adds http.debug on 127.0.0.1:0 with Prometheus metrics enabled.</summary>
+    public bool DebugListener { get; init; }
+
+    public string? Prefix { get; init; }
+
+    /// <summary>A top-level <c>health:</c> section, as YAML lines indented under it.</summary>
+    public string? Health { get; init; }
+
     public string ToYaml(string rootDirectory)
     {
         var yaml = new System.Text.StringBuilder();
@@ -59,6 +67,28 @@ public sealed record RegistrySettings
             foreach (var (name, value) in Headers)
             {
                 yaml.AppendLine($"    {name}: [{value}]");
+            }
+        }
+
+        if (Prefix is not null)
+        {
+            yaml.AppendLine($"  prefix: {Prefix}");
+        }
+
+        if (DebugListener)
+        {
+            yaml.AppendLine("  debug:");
+            yaml.AppendLine("    addr: 127.0.0.1:0");
+            yaml.AppendLine("    prometheus:");
+            yaml.AppendLine("      enabled: true");
+        }
+
+        if (Health is not null)
+        {
+            yaml.AppendLine("health:");
+            foreach (var line in Health.Split('\n'))
+            {
+                yaml.AppendLine("  " + line.TrimEnd('\r'));
             }
         }
 

@@ -55,6 +55,33 @@ public static class TestStorage
         await new BlobContainerClient(azurite.ConnectionString, ContainerFor(root)).DeleteIfExistsAsync();
     }
 
+    /// <summary>Gives an empty store back after <see cref="RemoveStoreAsync"/>: the directory, or the container.</summary>
+    public static async Task RestoreStoreAsync(string root)
+    {
+        if (!UseAzure)
+        {
+            Directory.CreateDirectory(root);
+            return;
+        }
+
+        var azurite = await SharedAzurite.Value;
+        var container = new BlobContainerClient(azurite.ConnectionString, ContainerFor(root));
+
+        // Azurite refuses to create a container while its deletion is still settling.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await container.CreateIfNotExistsAsync();
+                return;
+            }
+            catch (Azure.RequestFailedException) when (attempt < 50)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
     private static string ContainerFor(string root) =>
         "t" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..30];
 
