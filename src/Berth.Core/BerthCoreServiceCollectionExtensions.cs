@@ -5,6 +5,7 @@ using Berth.Core.Configuration;
 using Berth.Core.Events;
 using Berth.Core.Manifests;
 using Berth.Core.Repositories;
+using Berth.Core.Retention;
 using Berth.Core.Storage;
 using Berth.Core.Tags;
 using Berth.Core.Uploads;
@@ -28,6 +29,7 @@ public static class BerthCoreServiceCollectionExtensions
         services.AddSingleton<BlobStore>();
         services.AddSingleton<TagStore>();
         services.AddSingleton<RepositoryCatalog>();
+        services.AddSingleton<TagGuard>();
         services.AddSingleton<RegistryWriter>();
         services.AddSingleton<ManifestStore>();
         services.AddSingleton<ReferrerStore>();
@@ -35,6 +37,7 @@ public static class BerthCoreServiceCollectionExtensions
         services.AddSingleton<UploadStore>();
         services.AddSingleton<UploadPurger>();
         services.AddSingleton<GarbageCollector>();
+        services.AddSingleton<RetentionRunner>();
         return services;
     }
 }

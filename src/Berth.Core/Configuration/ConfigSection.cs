@@ -25,8 +25,16 @@ public sealed class ConfigSection
 
     public string KeyPath(string key) => Path.Length == 0 ? key : Path + "." + key;
 
-    public string VariableName(string key) =>
-        EnvironmentOverrides.Prefix + KeyPath(key).Replace('.', '_').ToUpperInvariant();
+    /// <summary>
+    /// The variable that sets the key. Inside a list item (<c>retention.policies[0].keeptags</c>) it is the list's own
+    /// variable, since a REGISTRY_* variable can only replace a whole list.
+    /// </summary>
+    public string VariableName(string key)
+    {
+        var path = KeyPath(key);
+        var item = path.IndexOf('[', StringComparison.Ordinal);
+        return EnvironmentOverrides.Prefix + (item >= 0 ? path[..item] : path).Replace('.', '_').ToUpperInvariant();
+    }
 
     /// <summary>"storage.azure.accountname (REGISTRY_STORAGE_AZURE_ACCOUNTNAME)" for messages.</summary>
     public string Describe(string key) => $"{KeyPath(key)} ({VariableName(key)})";
@@ -137,6 +145,44 @@ public sealed class ConfigSection
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A list of values (YAML sequence); a single value is a list of one. Values are not split on commas, since
+    /// regular expressions contain them.
+    /// </summary>
+    public IReadOnlyList<string> GetList(string key)
+    {
+        if (Find(key) is not { } child)
+        {
+            return [];
+        }
+
+        child.MarkConsumedDeep();
+        if (child.IsScalar)
+        {
+            return child.Scalar!.Length == 0 ? [] : [child.Scalar];
+        }
+
+        return child.Sequence?.Select(item => item.IsScalar ? item.Scalar! : throw Error(key, "must be a list of values")).ToList()
+            ?? throw Error(key, "must be a list of values");
+    }
+
+    /// <summary>A list of sections (YAML sequence of mappings), each knowing its path such as <c>retention.policies[1]</c>.</summary>
+    public IReadOnlyList<ConfigSection> GetSectionList(string key)
+    {
+        if (Find(key) is not { } child || child is { IsScalar: true, Scalar.Length: 0 })
+        {
+            return [];
+        }
+
+        if (child.Sequence is not { } items)
+        {
+            throw Error(key, "must be a list of sections (YAML items starting with '-')");
+        }
+
+        child.Consumed = true;
+        return items.Select((item, i) => item.IsMapping ? new ConfigSection(item, $"{KeyPath(key)}[{i}]") : throw Error(key, $"item {i} must be a section of keys")).ToList();
     }
 
     private ConfigNode? Find(string key)

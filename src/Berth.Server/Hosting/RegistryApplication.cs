@@ -72,6 +72,12 @@ public static class RegistryApplication
         addStorage(builder.Services);
         builder.Services.AddSingleton<RegistryServices>();
         builder.Services.AddHostedService<RegistryEventDispatcher>();
+        if (configuration.Retention is { Enabled: true, Policies.Count: > 0 })
+        {
+            builder.Services.AddHostedService(services => new RetentionService(
+                services.GetRequiredService<Core.Retention.RetentionRunner>(), configuration.Retention, services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILogger<RetentionService>>()));
+        }
         configure?.Invoke(builder);
 
         var app = builder.Build();
