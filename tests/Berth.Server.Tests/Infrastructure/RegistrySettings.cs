@@ -15,6 +15,9 @@ public sealed record RegistrySettings
 
     public int? CatalogMaxEntries { get; init; }
 
+    /// <summary>Top-level YAML appended as it is (Berth's own sections, such as <c>retention</c>).</summary>
+    public string? ExtraYaml { get; init; }
+
     public string ToYaml(string rootDirectory)
     {
         var yaml = new System.Text.StringBuilder();
@@ -54,6 +57,11 @@ public sealed record RegistrySettings
         {
             yaml.AppendLine("catalog:");
             yaml.AppendLine($"  maxentries: {maxEntries}");
+        }
+
+        if (ExtraYaml is not null)
+        {
+            yaml.AppendLine(ExtraYaml);
         }
 
         return yaml.ToString();
