@@ -145,6 +145,41 @@ public sealed class RetentionTests
         await AssertManifestAsync(client, "team/app", "v2.3.4", HttpStatusCode.OK, pinned.Digest);
     }
 
+    [Fact]
+    public async Task The_schedule_runs_a_minute_after_start_and_then_every_interval()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var settings = new RegistrySettings
+        {
+            ExtraYaml = "retention:\n  enabled: true\n  interval: 10m\n  policies:\n    - repositories: ['sched/**']\n      keepmostrecent: 1\n",
+        };
+        await using var registry = await RegistryFixture.StartAsync(settings, time: clock);
+        var client = registry.Client;
+        await client.PushImageAsync("sched/app", "a");
+        await client.PushImageAsync("sched/app", "b");
+
+        clock.Advance(TimeSpan.FromSeconds(59));
+        await Task.Delay(300);
+        Assert.Equal(2, (await TagsAsync(client, "sched/app")).Length);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await WaitForTagCountAsync(client, "sched/app", 1);
+
+        await client.PushImageAsync("sched/app", "c");
+        clock.Advance(TimeSpan.FromMinutes(10));
+        await WaitForTagCountAsync(client, "sched/app", 1);
+    }
+
+    private static async Task WaitForTagCountAsync(HttpClient client, string repository, int count)
+    {
+        // The pass runs on the hosted service's own task; bounded, it takes milliseconds.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await TagsAsync(client, repository)).Length != count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{repository} did not reach {count} tag(s) within 10 s");
+            await Task.Delay(100);
+        }
+    }
+
     private static async Task PutAsync(HttpClient client, TestImage image, string tag)
     {
         using var put = await client.PutManifestAsync(image.Repository, tag, image.Manifest, image.MediaType);
