@@ -7,8 +7,8 @@ public sealed record TagState(string Name, Digest Digest, DateTimeOffset PushedA
 
 /// <summary>
 /// A manifest revision as retention sees it. <see cref="UntaggedSince"/> is the later of its last push (its revision
-/// link's time) and the last time a tag left it (the <c>_untagged</c> record's time): a manifest that is untagged now
-/// has been so at least since then. <see cref="References"/> are the manifests it keeps (an index's children);
+/// link's time) and the last time a tag left it (the <c>_untagged</c> record's time or, without one,
+/// <see cref="TagIndexHistory"/>): a manifest that is untagged now has been so at most since then. <see cref="References"/> are the manifests it keeps (an index's children);
 /// <see cref="Understood"/> is false for manifests Berth cannot parse, which retention never deletes.
 /// </summary>
 public sealed record RevisionState(Digest Digest, DateTimeOffset UntaggedSince, IReadOnlyList<Digest> References, Digest? Subject, bool Understood);

@@ -34,7 +34,7 @@ public sealed class RetentionRunner(IStorageDriver driver, RepositoryCatalog cat
             }
 
             summary.Covered++;
-            var snapshot = await ReadAsync(repository, cancellationToken);
+            var snapshot = await ReadAsync(repository, policy.DeleteUntaggedAfter is not null, cancellationToken);
             var plan = RetentionPlanner.Plan(policy, options.Immutable, snapshot, time.GetUtcNow());
 
             // Tags first, then indexes and referrers before the manifests they list: a pass cut short never leaves
@@ -87,8 +87,9 @@ public sealed class RetentionRunner(IStorageDriver driver, RepositoryCatalog cat
             return now == before && await writer.DeleteTagAsync(repository, tag, cancellationToken);
         }
 
+        // Pushed again or untagged again since the snapshot: its times are newer than anything the pass saw.
         var revision = snapshot.Revisions[deletion.Digest];
-        if (await UntaggedSinceAsync(repository, deletion.Digest, cancellationToken) != revision.UntaggedSince ||
+        if (await TimesAsync(repository, deletion.Digest, cancellationToken) is not { } times || times.UntaggedSince > revision.UntaggedSince ||
             (await ReadTagsAsync(repository, cancellationToken)).Any(t => t.Digest.Equals(deletion.Digest)))
         {
             return false;
@@ -100,7 +101,7 @@ public sealed class RetentionRunner(IStorageDriver driver, RepositoryCatalog cat
     }
 
     /// <summary>Reads tags and revisions from storage, past the cache: another instance may have changed them.</summary>
-    private async Task<RepositorySnapshot> ReadAsync(RepositoryName repository, CancellationToken cancellationToken)
+    private async Task<RepositorySnapshot> ReadAsync(RepositoryName repository, bool untagged, CancellationToken cancellationToken)
     {
         var tags = await ReadTagsAsync(repository, cancellationToken);
         var digests = new List<Digest>();
@@ -117,11 +118,18 @@ public sealed class RetentionRunner(IStorageDriver driver, RepositoryCatalog cat
         }
 
         var revisions = new Dictionary<Digest, RevisionState>();
+        var unrecorded = new HashSet<Digest>();
         foreach (var digest in digests)
         {
-            if (await UntaggedSinceAsync(repository, digest, cancellationToken) is not { } untaggedSince)
+            if (await TimesAsync(repository, digest, cancellationToken) is not { } times)
             {
                 continue;
+            }
+
+            var untaggedSince = times.UntaggedSince;
+            if (!times.Recorded)
+            {
+                unrecorded.Add(digest);
             }
 
             var stored = await manifests.GetAsync(repository, digest, cancellationToken);
@@ -130,6 +138,18 @@ public sealed class RetentionRunner(IStorageDriver driver, RepositoryCatalog cat
                 ? parsed.Manifests.Select(m => m.Digest).ToList()
                 : stored is null ? [] : ManifestDigestScan.Find(stored.Content).Where(digests.Contains).ToList();
             revisions[digest] = new RevisionState(digest, untaggedSince, references, parsed?.Subject?.Digest, parsed is not null);
+        }
+
+        unrecorded.ExceptWith(tags.Select(t => t.Digest));
+        if (untagged && unrecorded.Count > 0)
+        {
+            foreach (var (digest, leftAt) in await TagIndexHistory.LeftAtAsync(driver, repository, tags, unrecorded, cancellationToken))
+            {
+                if (leftAt > revisions[digest].UntaggedSince)
+                {
+                    revisions[digest] = revisions[digest] with { UntaggedSince = leftAt };
+                }
+            }
         }
 
         return new RepositorySnapshot(repository.Value, tags, revisions);
@@ -159,8 +179,11 @@ public sealed class RetentionRunner(IStorageDriver driver, RepositoryCatalog cat
             : new TagState(tag, digest, entry.LastModified);
     }
 
-    /// <summary>The later of the revision link's time (its last push) and the untag record's; null when it is no revision.</summary>
-    private async Task<DateTimeOffset?> UntaggedSinceAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
+    /// <summary>
+    /// The later of the revision link's time (its last push) and the untag record's, and whether there is a record;
+    /// null when the digest is no revision of the repository.
+    /// </summary>
+    private async Task<(DateTimeOffset UntaggedSince, bool Recorded)?> TimesAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
     {
         var link = RegistryPaths.ManifestRevisionLink(repository, digest);
         var content = await driver.GetContentAsync(link, cancellationToken);
@@ -171,7 +194,7 @@ public sealed class RetentionRunner(IStorageDriver driver, RepositoryCatalog cat
         }
 
         var record = await driver.StatAsync(RegistryPaths.UntaggedRecord(repository, digest), cancellationToken);
-        return record is not null && record.LastModified > pushed.LastModified ? record.LastModified : pushed.LastModified;
+        return (record is not null && record.LastModified > pushed.LastModified ? record.LastModified : pushed.LastModified, record is not null);
     }
 
     /// <summary>Untag records of manifests deleted since (through the API, or by garbage collection) are dropped.</summary>
@@ -182,7 +205,7 @@ public sealed class RetentionRunner(IStorageDriver driver, RepositoryCatalog cat
         {
             foreach (var encoded in await driver.ListAsync($"{root}/{algorithm}", cancellationToken) ?? [])
             {
-                if (Digest.TryParse($"{algorithm}:{encoded}", out var digest) && await UntaggedSinceAsync(repository, digest, cancellationToken) is null)
+                if (Digest.TryParse($"{algorithm}:{encoded}", out var digest) && await TimesAsync(repository, digest, cancellationToken) is null)
                 {
                     await driver.DeleteAsync(RegistryPaths.UntaggedRecord(repository, digest), cancellationToken);
                 }
