@@ -12,6 +12,8 @@ namespace Berth.Core.Retention;
 /// an immutable tag (<c>retention.immutable</c>), and records that the manifest the tag leaves lost a tag, in
 /// <c>_untagged/&lt;alg&gt;/&lt;hex&gt;</c>, whose modification time retention reads as the untag time. The record is
 /// written before the tag changes, so a crash in between leaves a record that is early, never one that is missing.
+/// Only repositories whose policy deletes untagged manifests get records: elsewhere nobody reads them, and nobody
+/// would remove them.
 /// </summary>
 public sealed class TagGuard(IStorageDriver driver, RegistryConfiguration configuration)
 {
@@ -40,6 +42,11 @@ public sealed class TagGuard(IStorageDriver driver, RegistryConfiguration config
     public async Task BeforeUntagAsync(RepositoryName repository, string tag, Digest current, Digest? next, CancellationToken cancellationToken = default)
     {
         EnsureMayChange(repository, tag, current, next);
+        if (configuration.Retention.PolicyFor(repository.Value)?.DeleteUntaggedAfter is null)
+        {
+            return;
+        }
+
         await driver.PutContentAsync(RegistryPaths.UntaggedRecord(repository, current), Encoding.ASCII.GetBytes(current.Value), cancellationToken);
     }
 }

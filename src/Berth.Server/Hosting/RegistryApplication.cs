@@ -72,7 +72,8 @@ public static class RegistryApplication
         addStorage(builder.Services);
         builder.Services.AddSingleton<RegistryServices>();
         builder.Services.AddHostedService<RegistryEventDispatcher>();
-        if (configuration.Retention is { Enabled: true, Policies.Count: > 0 })
+        // A read-only registry changes nothing on its own; `berth retention apply` still runs when asked.
+        if (configuration.Retention is { Enabled: true, Policies.Count: > 0 } && !configuration.Storage.ReadOnly)
         {
             builder.Services.AddHostedService(services => new RetentionService(
                 services.GetRequiredService<Core.Retention.RetentionRunner>(), configuration.Retention, services.GetRequiredService<TimeProvider>(),

@@ -152,9 +152,6 @@ public sealed class RegistryWriterTests : IDisposable
             [
                 "put " + RegistryPaths.TagIndexLink(App, "v1", first),
                 "put " + RegistryPaths.TagCurrentLink(App, "v1"),
-
-                // Retention's record that the first image lost a tag comes before the tag moves (never missing).
-                "put " + RegistryPaths.UntaggedRecord(App, first),
                 "put " + RegistryPaths.TagIndexLink(App, "v1", second),
                 "put " + RegistryPaths.TagCurrentLink(App, "v1"),
             ],
