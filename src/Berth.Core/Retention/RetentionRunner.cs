@@ -87,10 +87,10 @@ public sealed class RetentionRunner(IStorageDriver driver, RepositoryCatalog cat
             return now == before && await writer.DeleteTagAsync(repository, tag, cancellationToken);
         }
 
-        // Pushed again or untagged again since the snapshot: its times are newer than anything the pass saw.
+        // Pushed again (by tag or digest: a push rewrites the revision link before it tags) or untagged again since the
+        // snapshot: its times are newer than anything the pass saw. One read, not a scan of every tag.
         var revision = snapshot.Revisions[deletion.Digest];
-        if (await TimesAsync(repository, deletion.Digest, cancellationToken) is not { } times || times.UntaggedSince > revision.UntaggedSince ||
-            (await ReadTagsAsync(repository, cancellationToken)).Any(t => t.Digest.Equals(deletion.Digest)))
+        if (await TimesAsync(repository, deletion.Digest, cancellationToken) is not { } times || times.UntaggedSince > revision.UntaggedSince)
         {
             return false;
         }
