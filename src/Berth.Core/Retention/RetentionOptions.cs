@@ -30,6 +30,13 @@ public sealed class RetentionOptions
             return new RetentionOptions();
         }
 
+        // A misspelt key (dry_run) would delete for real what the operator meant to preview: refuse it.
+        string[] known = ["enabled", "interval", "dryrun", "policies", "immutable"];
+        if (retention.Keys.FirstOrDefault(k => !known.Contains(k, StringComparer.OrdinalIgnoreCase)) is { } unknown)
+        {
+            throw retention.Error(unknown, $"is not a retention key; use {string.Join(", ", known)}");
+        }
+
         var interval = retention.GetDuration("interval", TimeSpan.FromHours(1));
         if (interval < TimeSpan.FromMinutes(1))
         {

@@ -93,13 +93,16 @@ public sealed class RetentionConfigurationTests
     }
 
     [Fact]
-    public void A_policy_that_deletes_nothing_and_a_bad_immutable_pattern_are_refused()
+    public void A_policy_that_deletes_nothing_a_bad_immutable_pattern_and_an_unknown_key_are_refused()
     {
         var idle = Assert.Throws<ConfigurationException>(() => Bind("retention:\n  policies:\n    - repositories: ['**']\n      keeptags: [x]\n"));
         Assert.Contains("deletes nothing", idle.Message, StringComparison.Ordinal);
 
         var immutable = Assert.Throws<ConfigurationException>(() => Bind("retention:\n  immutable: ['[v']\n"));
         Assert.Contains("retention.immutable (REGISTRY_RETENTION_IMMUTABLE)", immutable.Message, StringComparison.Ordinal);
+
+        var typo = Assert.Throws<ConfigurationException>(() => Bind("retention:\n  dry_run: true\n"));
+        Assert.Contains("retention.dry_run (REGISTRY_RETENTION_DRY_RUN): is not a retention key", typo.Message, StringComparison.Ordinal);
     }
 
     [Theory]
