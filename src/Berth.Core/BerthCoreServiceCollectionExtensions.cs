@@ -6,6 +6,7 @@ using Berth.Core.Diagnostics;
 using Berth.Core.Events;
 using Berth.Core.Manifests;
 using Berth.Core.Repositories;
+using Berth.Core.Retention;
 using Berth.Core.Storage;
 using Berth.Core.Tags;
 using Berth.Core.Uploads;
@@ -30,6 +31,7 @@ public static class BerthCoreServiceCollectionExtensions
         services.AddSingleton<BlobStore>();
         services.AddSingleton<TagStore>();
         services.AddSingleton<RepositoryCatalog>();
+        services.AddSingleton<TagGuard>();
         services.AddSingleton<RegistryWriter>();
         services.AddSingleton<ManifestStore>();
         services.AddSingleton<ReferrerStore>();
@@ -42,6 +44,7 @@ public static class BerthCoreServiceCollectionExtensions
         services.AddSingleton<RepositoryMarker>();
         services.AddSingleton<GarbageCollector>();
         services.AddSingleton<ServingInstances>();
+        services.AddSingleton<RetentionRunner>();
         return services;
     }
 }

@@ -25,8 +25,16 @@ public sealed class ConfigSection
 
     public string KeyPath(string key) => Path.Length == 0 ? key : Path + "." + key;
 
-    public string VariableName(string key) =>
-        EnvironmentOverrides.Prefix + KeyPath(key).Replace('.', '_').ToUpperInvariant();
+    /// <summary>
+    /// The variable that sets the key. Inside a list item (<c>retention.policies[0].keeptags</c>) it is the list's own
+    /// variable, since a REGISTRY_* variable can only replace a whole list.
+    /// </summary>
+    public string VariableName(string key)
+    {
+        var path = KeyPath(key);
+        var item = path.IndexOf('[', StringComparison.Ordinal);
+        return EnvironmentOverrides.Prefix + (item >= 0 ? path[..item] : path).Replace('.', '_').ToUpperInvariant();
+    }
 
     /// <summary>"storage.azure.accountname (REGISTRY_STORAGE_AZURE_ACCOUNTNAME)" for messages.</summary>
     public string Describe(string key) => $"{KeyPath(key)} ({VariableName(key)})";
@@ -161,6 +169,27 @@ public sealed class ConfigSection
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A list of values (YAML sequence); a single value is a list of one. Values are not split on commas, since
+    /// regular expressions contain them.
+    /// </summary>
+    public IReadOnlyList<string> GetList(string key)
+    {
+        if (Find(key) is not { } child)
+        {
+            return [];
+        }
+
+        child.MarkConsumedDeep();
+        if (child.IsScalar)
+        {
+            return child.Scalar!.Length == 0 ? [] : [child.Scalar];
+        }
+
+        return child.Sequence?.Select(item => item.IsScalar ? item.Scalar! : throw Error(key, "must be a list of values")).ToList()
+            ?? throw Error(key, "must be a list of values");
     }
 
     private ConfigNode? Find(string key)

@@ -1,3 +1,5 @@
+using Berth.Core.Retention;
+
 namespace Berth.Core.Configuration;
 
 /// <summary>
@@ -81,6 +83,7 @@ public static class ConfigurationLoader
                 MaxEntries = root.GetSection("catalog")?.GetInt("maxentries", 1000, min: 1) ?? 1000,
             },
             Health = HealthOptions.Bind(root.GetSection("health")),
+            Retention = RetentionOptions.Bind(root.GetSection("retention")),
             Auth = root.GetSection("auth"),
             Warnings = [],
             Source = source,

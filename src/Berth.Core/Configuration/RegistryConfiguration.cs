@@ -1,3 +1,5 @@
+using Berth.Core.Retention;
+
 namespace Berth.Core.Configuration;
 
 /// <summary>The effective configuration after config.yml and REGISTRY_* are merged and validated.</summary>
@@ -12,6 +14,9 @@ public sealed class RegistryConfiguration
     public required CatalogOptions Catalog { get; init; }
 
     public HealthOptions Health { get; init; } = new();
+
+    /// <summary>Berth's own <c>retention</c> section: policies and immutable tags.</summary>
+    public RetentionOptions Retention { get; init; } = new();
 
     /// <summary>The raw <c>auth</c> section, bound by the auth feature; null when the registry is open.</summary>
     public ConfigSection? Auth { get; init; }

@@ -4,6 +4,7 @@ using Berth.Core.Collection;
 using Berth.Core.Digests;
 using Berth.Core.Errors;
 using Berth.Core.Names;
+using Berth.Core.Retention;
 using Berth.Core.Storage;
 using Berth.Core.Tags;
 using Berth.Core.Writes;
@@ -123,7 +124,15 @@ public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobSt
             return ManifestPutOutcome.Failed(missing);
         }
 
-        await writer.PutManifestAsync(repository, digest, content, manifest, tag, cancellationToken);
+        try
+        {
+            await writer.PutManifestAsync(repository, digest, content, manifest, tag, cancellationToken);
+        }
+        catch (ProtectedTagException e)
+        {
+            return ManifestPutOutcome.Failed(e.Error);
+        }
+
         return ManifestPutOutcome.Stored(digest, manifest!);
     }
 

@@ -15,7 +15,8 @@ namespace Berth.Core.Storage;
 /// /docker/registry/v2/repositories/&lt;name&gt;/_uploads/&lt;id&gt;/data|startedat
 /// </code>
 /// Berth adds one directory registry:2 ignores (it skips names starting with '_'):
-/// <c>repositories/&lt;name&gt;/_referrers/&lt;subject alg&gt;/&lt;subject hex&gt;/&lt;alg&gt;/&lt;hex&gt;/link</c>.
+/// <c>repositories/&lt;name&gt;/_referrers/&lt;subject alg&gt;/&lt;subject hex&gt;/&lt;alg&gt;/&lt;hex&gt;/link</c>,
+/// and retention's record of when a manifest last lost a tag: <c>repositories/&lt;name&gt;/_untagged/&lt;alg&gt;/&lt;hex&gt;</c>.
 /// </summary>
 internal static class RegistryPaths
 {
@@ -56,6 +57,10 @@ internal static class RegistryPaths
 
     /// <summary>Berth's own: who opened the session (registry:2 ignores, and purges, unknown files here).</summary>
     public static string UploadOpenedBy(RepositoryName name, string uploadId) => $"{Upload(name, uploadId)}/openedby";
+
+    public static string Untagged(RepositoryName name) => $"{RepositoriesRoot}/{name.Value}/_untagged";
+
+    public static string UntaggedRecord(RepositoryName name, Digest digest) => $"{Untagged(name)}/{digest.Algorithm.Name}/{digest.Encoded}";
 
     public static string Referrers(RepositoryName name, Digest subject) =>
         $"{RepositoriesRoot}/{name.Value}/_referrers/{subject.Algorithm.Name}/{subject.Encoded}";

@@ -6,6 +6,7 @@ using Berth.Core.Events;
 using Berth.Core.Manifests;
 using Berth.Core.Names;
 using Berth.Core.Repositories;
+using Berth.Core.Retention;
 using Berth.Core.Storage;
 using Berth.Core.Tags;
 
@@ -19,7 +20,8 @@ namespace Berth.Core.Writes;
 /// </summary>
 public sealed class RegistryWriter(
     IStorageDriver driver, LinkStore links, BlobStore blobs, TagStore tags, RepositoryCatalog catalog, IRegistryCache cache, IRegistryEventSink events, TimeProvider time,
-    BlobQuarantine quarantine)
+    BlobQuarantine quarantine,
+    TagGuard tagGuard)
 {
     /// <summary>Makes an upload's verified data the blob (a move, skipped when the blob exists) and links it.</summary>
     public async Task<BlobWriteOutcome> CommitUploadAsync(RepositoryName repository, string uploadData, BlobDescriptor blob, CancellationToken cancellationToken = default)
@@ -73,6 +75,12 @@ public sealed class RegistryWriter(
     public async Task<BlobWriteOutcome> PutManifestAsync(
         RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content, ParsedManifest manifest, string? tag, CancellationToken cancellationToken = default)
     {
+        if (tag is not null)
+        {
+            // Refused before anything is written: a refused push leaves no manifest behind.
+            tagGuard.EnsureMayChange(repository, tag, await tags.ResolveAsync(repository, tag, cancellationToken), digest);
+        }
+
         var outcome = await PutDataAsync(digest, content, cancellationToken);
         await links.WriteAsync(RegistryPaths.ManifestRevisionLink(repository, digest), digest, cancellationToken);
         catalog.Remember(repository);
@@ -95,6 +103,10 @@ public sealed class RegistryWriter(
     public async Task TagAsync(RepositoryName repository, string tag, Digest digest, CancellationToken cancellationToken = default)
     {
         var previous = await tags.ResolveAsync(repository, tag, cancellationToken);
+        if (previous is not null && !previous.Equals(digest))
+        {
+            await tagGuard.BeforeUntagAsync(repository, tag, previous, digest, cancellationToken);
+        }
 
         // Index first: a tag is only ever current for a digest its index already records, as in registry:2.
         await links.WriteAsync(RegistryPaths.TagIndexLink(repository, tag, digest), digest, cancellationToken);
@@ -109,6 +121,11 @@ public sealed class RegistryWriter(
     public async Task<bool> DeleteTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default)
     {
         var digest = await tags.ResolveAsync(repository, tag, cancellationToken);
+        if (digest is not null)
+        {
+            await tagGuard.BeforeUntagAsync(repository, tag, digest, null, cancellationToken);
+        }
+
         cache.Invalidate(CacheKeys.TagList(repository));
         var deleted = await links.DeleteAsync(RegistryPaths.Tag(repository, tag), cancellationToken);
         cache.Invalidate(CacheKeys.TagList(repository));
@@ -123,7 +140,13 @@ public sealed class RegistryWriter(
     /// <summary>Deletes a revision, every tag that points to it and its referrer link.</summary>
     public async Task<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, Digest? subject, CancellationToken cancellationToken = default)
     {
-        foreach (var tag in await tags.FindAsync(repository, digest, cancellationToken))
+        var tagged = await tags.FindAsync(repository, digest, cancellationToken);
+        foreach (var tag in tagged)
+        {
+            tagGuard.EnsureMayChange(repository, tag, digest, null);
+        }
+
+        foreach (var tag in tagged)
         {
             await DeleteTagAsync(repository, tag, cancellationToken);
         }

@@ -4,6 +4,7 @@ using Berth.Core.Errors;
 using Berth.Core.Events;
 using Berth.Core.Manifests;
 using Berth.Core.Names;
+using Berth.Core.Retention;
 using Berth.Server.Errors;
 using Berth.Server.Hosting;
 using Berth.Server.Routing;
@@ -110,10 +111,17 @@ internal static class ManifestEndpoints
             return Digest.HasDigestShape(reference) ? Problems.DigestInvalid(reference) : Problems.ManifestUnknown(reference);
         }
 
-        var deleted = Digest.TryParse(reference, out var digest)
-            ? await registry.Manifests.DeleteAsync(name, digest, cancellationToken)
-            : await registry.Writer.DeleteTagAsync(name, reference, cancellationToken);
-        return deleted ? TypedResults.Accepted((string?)null) : Problems.ManifestUnknown(reference);
+        try
+        {
+            var deleted = Digest.TryParse(reference, out var digest)
+                ? await registry.Manifests.DeleteAsync(name, digest, cancellationToken)
+                : await registry.Writer.DeleteTagAsync(name, reference, cancellationToken);
+            return deleted ? TypedResults.Accepted((string?)null) : Problems.ManifestUnknown(reference);
+        }
+        catch (ProtectedTagException e)
+        {
+            return Problems.Of(e.Error);
+        }
     }
 
     private static bool IsReference(string reference) => Digest.TryParse(reference, out _) || TagName.IsValid(reference);

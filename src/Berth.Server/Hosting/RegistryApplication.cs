@@ -97,6 +97,13 @@ public static class RegistryApplication
         {
             builder.Services.AddHostedService<HealthCheckService>();
         }
+        // A read-only registry changes nothing on its own; `berth retention apply` still runs when asked.
+        if (configuration.Retention is { Enabled: true, Policies.Count: > 0 } && !configuration.Storage.ReadOnly)
+        {
+            builder.Services.AddHostedService(services => new RetentionService(
+                services.GetRequiredService<Core.Retention.RetentionRunner>(), configuration.Retention, services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILogger<RetentionService>>()));
+        }
 
         configure?.Invoke(builder);
 

@@ -3,7 +3,7 @@ using Berth.Core.Configuration;
 
 namespace Berth.Cli;
 
-/// <summary>registry:2's verbs (<c>serve</c>, <c>garbage-collect</c>, <c>--version</c>) plus <c>config check</c>.</summary>
+/// <summary>registry:2's verbs (<c>serve</c>, <c>garbage-collect</c>, <c>--version</c>) plus <c>config check</c> and <c>retention apply</c>.</summary>
 internal static class BerthCommandLine
 {
     private const string Usage = """
@@ -13,6 +13,9 @@ internal static class BerthCommandLine
           berth garbage-collect [--dry-run|-d] [--delete-untagged|-m] [--grace-period=DURATION] [config.yml]
                                            registry:2's offline mark and sweep (stop the registry or make it
                                            read-only first); --dry-run only prints what would be deleted
+          berth retention apply [--dry-run|-d] [config.yml]
+                                           apply the retention policies once (safe while the registry runs);
+                                           --dry-run only prints what would be deleted
           berth --version                  print the version
 
         The configuration file may also be named by REGISTRY_CONFIGURATION_PATH; REGISTRY_* variables override it.
@@ -29,6 +32,8 @@ internal static class BerthCommandLine
                 ["config", "check", .. var rest] when rest.Length <= 1 => await ConfigCheckCommand.RunAsync(rest.FirstOrDefault(), output, error),
                 ["garbage-collect", .. var rest] when GarbageCollectCommand.TryParse(rest, out var options, out var path) =>
                     await GarbageCollectCommand.RunAsync(options, path, output),
+                ["retention", "apply", .. var rest] when RetentionCommand.TryParse(rest, out var dryRun, out var path) =>
+                    await RetentionCommand.RunAsync(dryRun, path, output, error),
                 ["--help" or "-h" or "help"] => PrintUsage(output, 0),
                 _ => PrintUsage(error, 2),
             };

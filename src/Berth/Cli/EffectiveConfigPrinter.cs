@@ -33,6 +33,15 @@ internal static class EffectiveConfigPrinter
                 text.AppendLine();
                 foreach (var item in items)
                 {
+                    if (item.IsMapping && !IsSecretKey(key))
+                    {
+                        // A list of sections (retention.policies): "- " takes the place of the first key's indent.
+                        var section = new StringBuilder();
+                        Write(item, indent + 4, section);
+                        text.Append(' ', indent + 2).Append("- ").Append(section.ToString().TrimStart(' '));
+                        continue;
+                    }
+
                     text.Append(' ', indent + 2).Append("- ").AppendLine(IsSecretKey(key) ? "<redacted>" : Quote(item.ToString()));
                 }
             }
@@ -44,7 +53,8 @@ internal static class EffectiveConfigPrinter
     }
 
     private static string Quote(string value) =>
-        value.Length == 0 || value.IndexOfAny([':', '#', '\'', '"', '[', ']', '{', '}', ',']) >= 0 || value.Trim() != value
+        value.Length == 0 || value.IndexOfAny([':', '#', '\'', '"', '[', ']', '{', '}', ',']) >= 0 || value.Trim() != value ||
+        "!&*%@`|>?-".Contains(value[0], StringComparison.Ordinal)
             ? "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'"
             : value;
 }

@@ -26,6 +26,9 @@ public sealed record RegistrySettings
     /// <summary>A top-level <c>health:</c> section, as YAML lines indented under it.</summary>
     public string? Health { get; init; }
 
+    /// <summary>Top-level YAML appended as it is (Berth's own sections, such as <c>retention</c>).</summary>
+    public string? ExtraYaml { get; init; }
+
     public string ToYaml(string rootDirectory)
     {
         var yaml = new System.Text.StringBuilder();
@@ -96,6 +99,11 @@ public sealed record RegistrySettings
         {
             yaml.AppendLine("catalog:");
             yaml.AppendLine($"  maxentries: {maxEntries}");
+        }
+
+        if (ExtraYaml is not null)
+        {
+            yaml.AppendLine(ExtraYaml);
         }
 
         return yaml.ToString();
