@@ -4,6 +4,7 @@ using Berth.Core.Collection;
 using Berth.Core.Configuration;
 using Berth.Core.Events;
 using Berth.Core.Manifests;
+using Berth.Core.Proxy;
 using Berth.Core.Repositories;
 using Berth.Core.Storage;
 using Berth.Core.Tags;
@@ -35,6 +36,15 @@ public static class BerthCoreServiceCollectionExtensions
         services.AddSingleton<UploadStore>();
         services.AddSingleton<UploadPurger>();
         services.AddSingleton<GarbageCollector>();
+
+        // Bound now, so a bad proxy section fails start-up and its keys are not reported as unused.
+        services.AddSingleton(ProxyOptions.Bind(configuration.Proxy));
+        services.AddSingleton<ProxyMetrics>();
+        services.AddSingleton<UpstreamRegistry>();
+        services.AddSingleton<ProxyRouter>();
+        services.AddSingleton<ProxyExpiry>();
+        services.AddSingleton<ProxyManifestSource>();
+        services.AddSingleton<ProxyBlobSource>();
         return services;
     }
 }

@@ -139,6 +139,33 @@ public sealed class ConfigSection
         return result;
     }
 
+    /// <summary>A sequence of sections, such as proxy.upstreams; item paths read <c>proxy.upstreams[0]</c>.</summary>
+    public IReadOnlyList<ConfigSection> GetSectionList(string key)
+    {
+        if (Find(key) is not { } child || (child.IsScalar && string.IsNullOrEmpty(child.Scalar)))
+        {
+            return [];
+        }
+
+        if (child.Sequence is not { } items)
+        {
+            throw Error(key, "must be a list of sections");
+        }
+
+        var sections = new List<ConfigSection>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (!items[i].IsMapping)
+            {
+                throw Error(key, $"item {i} must be a section of keys");
+            }
+
+            sections.Add(new ConfigSection(items[i], $"{KeyPath(key)}[{i}]"));
+        }
+
+        return sections;
+    }
+
     private ConfigNode? Find(string key)
     {
         if (_node.Mapping is null || !_node.Mapping.TryGetValue(key, out var child))

@@ -81,6 +81,7 @@ public static class ConfigurationLoader
                 MaxEntries = root.GetSection("catalog")?.GetInt("maxentries", 1000, min: 1) ?? 1000,
             },
             Auth = root.GetSection("auth"),
+            Proxy = root.GetSection("proxy"),
             Warnings = [],
             Source = source,
             Tree = tree,

@@ -72,6 +72,7 @@ public static class RegistryApplication
         addStorage(builder.Services);
         builder.Services.AddSingleton<RegistryServices>();
         builder.Services.AddHostedService<RegistryEventDispatcher>();
+        builder.Services.AddHostedService<ProxyCacheService>();
         configure?.Invoke(builder);
 
         var app = builder.Build();

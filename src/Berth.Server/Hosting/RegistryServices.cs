@@ -2,6 +2,7 @@ using Berth.Core.Blobs;
 using Berth.Core.Configuration;
 using Berth.Core.Events;
 using Berth.Core.Manifests;
+using Berth.Core.Proxy;
 using Berth.Core.Repositories;
 using Berth.Core.Storage;
 using Berth.Core.Tags;
@@ -26,7 +27,10 @@ public sealed class RegistryServices(
     UploadPurger uploadPurger,
     RegistryWriter writer,
     IRegistryEventSink events,
-    TimeProvider time)
+    TimeProvider time,
+    ProxyRouter proxy,
+    ProxyManifestSource proxyManifests,
+    ProxyBlobSource proxyBlobs)
 {
     public RegistryConfiguration Configuration => configuration;
 
@@ -52,4 +56,11 @@ public sealed class RegistryServices(
     public IRegistryEventSink Events => events;
 
     public TimeProvider Time => time;
+
+    /// <summary>Which repositories pull through an upstream (none unless <c>proxy</c> is configured).</summary>
+    public ProxyRouter Proxy => proxy;
+
+    public ProxyManifestSource ProxyManifests => proxyManifests;
+
+    public ProxyBlobSource ProxyBlobs => proxyBlobs;
 }
