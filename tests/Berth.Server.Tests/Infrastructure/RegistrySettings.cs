@@ -15,6 +15,9 @@ public sealed record RegistrySettings
 
     public int? CatalogMaxEntries { get; init; }
 
+    /// <summary>More top-level YAML (a <c>proxy</c> section), appended as given.</summary>
+    public string? Extra { get; init; }
+
     public string ToYaml(string rootDirectory)
     {
         var yaml = new System.Text.StringBuilder();
@@ -54,6 +57,11 @@ public sealed record RegistrySettings
         {
             yaml.AppendLine("catalog:");
             yaml.AppendLine($"  maxentries: {maxEntries}");
+        }
+
+        if (Extra is not null)
+        {
+            yaml.AppendLine(Extra);
         }
 
         return yaml.ToString();
