@@ -9,7 +9,7 @@ namespace Berth.Core.Proxy;
 /// </summary>
 internal sealed record SchedulerEntry(
     [property: JsonPropertyName("Key")] string Key,
-    [property: JsonPropertyName("ExpiryData")] DateTimeOffset Expiry,
+    [property: JsonPropertyName("ExpiryData"), JsonConverter(typeof(GoTimeJsonConverter))] DateTimeOffset Expiry,
     [property: JsonPropertyName("EntryType")] int EntryType)
 {
     public const int Blob = 0;

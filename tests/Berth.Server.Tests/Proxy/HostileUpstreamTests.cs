@@ -33,8 +33,12 @@ public sealed class HostileUpstreamTests
         forged[^1] ^= 0xff;
         await using var upstream = await ScriptedUpstream.StartAsync(async context =>
         {
+            // Slowly enough that the client is already receiving when the last bytes reveal the forgery.
             context.Response.ContentLength = forged.Length;
-            await context.Response.Body.WriteAsync(forged);
+            await context.Response.Body.WriteAsync(forged.AsMemory(0, 100_000));
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(500);
+            await context.Response.Body.WriteAsync(forged.AsMemory(100_000));
         });
         await using var proxy = await RegistryFixture.StartAsync(ProxyTo(upstream));
 
