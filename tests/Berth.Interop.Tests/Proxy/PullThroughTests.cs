@@ -116,4 +116,42 @@ public sealed class PullThroughTests : IDisposable
         Assert.Equal(layer, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(await again.Content.ReadAsByteArrayAsync())));
         Assert.Equal(1, await ProxyUpstreams.CountGetsAsync(upstream, $"/v2/big/blobs/{layer}"));
     }
+
+    [Fact]
+    public async Task A_registry2_mirrors_storage_is_served_by_berth_in_mirror_mode_with_the_upstream_gone()
+    {
+        var source = new OciLayout(_temp.Combine("src-r2"));
+        source.AddImage("v1", 2, 100_000, seed: 44);
+        var upstream = await ProxyUpstreams.StartRegistry2Async(_temp, "upstream-r2");
+        await Skopeo.CopyAsync(source.Reference("v1"), $"docker://{upstream.Host}/library/base:v1");
+
+        var store = _temp.Combine("mirror-store");
+        var mirrorPort = FreePort.Next();
+        Directory.CreateDirectory(_temp.Combine("mirror"));
+        await using (var mirror = await RegistryProcess.StartRegistry2Async(
+            RegistryProcess.WriteConfig(_temp.Combine("mirror"), store, mirrorPort, $"proxy:\n  remoteurl: http://{upstream.Host}"), mirrorPort))
+        {
+            await Skopeo.CopyAsync($"docker://{mirror.Host}/library/base:v1", $"oci:{_temp.Combine("via-r2")}:v1");
+
+            // registry:2 saves its schedule every few seconds.
+            var state = Path.Combine(store, "scheduler-state.json");
+            for (var i = 0; i < 100 && !File.Exists(state); i++)
+            {
+                await Task.Delay(100);
+            }
+
+            Assert.True(File.Exists(state), "registry:2 wrote no scheduler-state.json:\n" + mirror.Log);
+            var schedule = await File.ReadAllTextAsync(state);
+            Assert.Contains("\"library/base@sha256:", schedule, StringComparison.Ordinal);
+            Assert.Contains("\"ExpiryData\"", schedule, StringComparison.Ordinal);
+        }
+
+        await upstream.DisposeAsync();
+        await using var berth = await ProxyUpstreams.StartBerthAsync(_temp, "berth-r2", $"""
+            proxy:
+              remoteurl: http://{upstream.Host}
+            """, store);
+        await Skopeo.CopyAsync($"docker://{berth.Host}/library/base:v1", $"oci:{_temp.Combine("back-r2")}:v1");
+        SkopeoPushPullTests.AssertSameBlobs(_temp.Combine("src-r2"), _temp.Combine("back-r2"));
+    }
 }
