@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Berth.Core.Digests;
 using Berth.Core.Names;
+using Berth.Core.Proxy;
 using Berth.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
@@ -155,20 +157,57 @@ public sealed class HostileUpstreamTests
                 context.Response.StatusCode = 404;
             }
         });
+
+        // Counted per upstream on the "Berth" meter; this test's upstream has a prefix no other test uses.
+        var counts = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ProxyMetrics.MeterName && instrument.Name.StartsWith("berth.proxy.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "upstream" && (string?)tag.Value == "fresh")
+                {
+                    counts.AddOrUpdate(instrument.Name, value, (_, total) => total + value);
+                }
+            }
+        });
+        listener.Start();
+
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        await using var proxy = await RegistryFixture.StartAsync(ProxyTo(upstream), time: clock);
+        var settings = new RegistrySettings
+        {
+            Extra = $"""
+                proxy:
+                  upstreams:
+                    - prefix: fresh
+                      remoteurl: {upstream.BaseUri}
+                """,
+        };
+        await using var proxy = await RegistryFixture.StartAsync(settings, time: clock);
 
         for (var i = 0; i < 3; i++)
         {
-            using var pulled = await proxy.Client.GetManifestAsync("up/app", "v1", null, UpstreamImage.MediaType);
+            using var pulled = await proxy.Client.GetManifestAsync("fresh/app", "v1", null, UpstreamImage.MediaType);
             Assert.Equal(HttpStatusCode.OK, pulled.StatusCode);
         }
 
         Assert.Equal(["GET /v2/app/manifests/v1"], upstream.Requests.Select(r => $"{r.Method} {r.Path}"));
 
         clock.Advance(TimeSpan.FromMinutes(2));
-        using var after = await proxy.Client.GetManifestAsync("up/app", "v1", null, UpstreamImage.MediaType);
+        using var after = await proxy.Client.GetManifestAsync("fresh/app", "v1", null, UpstreamImage.MediaType);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         Assert.Equal(["GET /v2/app/manifests/v1", "HEAD /v2/app/manifests/v1"], upstream.Requests.Select(r => $"{r.Method} {r.Path}"));
+
+        Assert.Equal(1, counts.GetValueOrDefault("berth.proxy.misses"));
+        Assert.Equal(3, counts.GetValueOrDefault("berth.proxy.hits"));
+        Assert.Equal(image.Manifest.Length, counts.GetValueOrDefault("berth.proxy.fetched"));
+        Assert.Equal(0, counts.GetValueOrDefault("berth.proxy.errors"));
     }
 }
