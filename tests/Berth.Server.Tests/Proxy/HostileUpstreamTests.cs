@@ -210,4 +210,57 @@ public sealed class HostileUpstreamTests
         Assert.Equal(image.Manifest.Length, counts.GetValueOrDefault("berth.proxy.fetched"));
         Assert.Equal(0, counts.GetValueOrDefault("berth.proxy.errors"));
     }
+
+    [Fact]
+    public async Task A_hanging_upstream_costs_one_timeout_per_breaker_interval_while_cached_tags_are_served_stale()
+    {
+        var image = UpstreamImage.Create("app", "v1", """{"os":"linux"}""", UpstreamImage.RandomBytes(1000));
+        var answered = 0;
+        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
+        {
+            if (Interlocked.Increment(ref answered) > 1)
+            {
+                // From the second request on, the upstream accepts connections and never answers.
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return;
+            }
+
+            await image.TryServeAsync(context);
+        });
+        await using var proxy = await RegistryFixture.StartAsync(new RegistrySettings
+        {
+            Extra = $"""
+                proxy:
+                  upstreams:
+                    - prefix: up
+                      remoteurl: {upstream.BaseUri}
+                      tagfreshness: 1ms
+                      timeout: 1s
+                      breakerinterval: 1m
+                """,
+        });
+
+        using var first = await proxy.Client.GetManifestAsync("up/app", "v1", null, UpstreamImage.MediaType);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        await Task.Delay(10);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var timedOut = await proxy.Client.GetManifestAsync("up/app", "v1", null, UpstreamImage.MediaType);
+        var firstFailure = clock.Elapsed;
+        clock.Restart();
+        for (var i = 0; i < 5; i++)
+        {
+            using var stale = await proxy.Client.GetManifestAsync("up/app", "v1", null, UpstreamImage.MediaType);
+            Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
+            Assert.Equal(image.Manifest, await stale.Content.ReadAsByteArrayAsync());
+        }
+
+        Assert.Equal(HttpStatusCode.OK, timedOut.StatusCode);
+        Assert.True(firstFailure >= TimeSpan.FromSeconds(0.9), $"the first failure took {firstFailure}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"five pulls with the breaker open took {clock.Elapsed}");
+        Assert.Equal(2, upstream.Requests.Count);
+
+        using var uncached = await proxy.Client.GetManifestAsync("up/other", "v1", null, UpstreamImage.MediaType);
+        await ErrorAssert.HasErrorAsync(uncached, HttpStatusCode.ServiceUnavailable, "UNAVAILABLE");
+    }
 }
