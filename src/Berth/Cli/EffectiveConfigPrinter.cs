@@ -33,6 +33,14 @@ internal static class EffectiveConfigPrinter
                 text.AppendLine();
                 foreach (var item in items)
                 {
+                    if (item.IsMapping)
+                    {
+                        // proxy.upstreams: each item's keys printed (and their secrets redacted) like any section's.
+                        text.Append(' ', indent + 2).AppendLine("-");
+                        Write(item, indent + 4, text);
+                        continue;
+                    }
+
                     text.Append(' ', indent + 2).Append("- ").AppendLine(IsSecretKey(key) ? "<redacted>" : Quote(item.ToString()));
                 }
             }
