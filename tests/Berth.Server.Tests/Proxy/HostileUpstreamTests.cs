@@ -263,4 +263,53 @@ public sealed class HostileUpstreamTests
         using var uncached = await proxy.Client.GetManifestAsync("up/other", "v1", null, UpstreamImage.MediaType);
         await ErrorAssert.HasErrorAsync(uncached, HttpStatusCode.ServiceUnavailable, "UNAVAILABLE");
     }
+
+    [Fact]
+    public async Task Concurrent_pulls_of_an_uncached_tag_make_one_upstream_request()
+    {
+        var image = UpstreamImage.Create("app", "v1", """{"os":"linux"}""", UpstreamImage.RandomBytes(1000));
+        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
+        {
+            await Task.Delay(300);
+            await image.TryServeAsync(context);
+        });
+        await using var proxy = await RegistryFixture.StartAsync(ProxyTo(upstream));
+
+        var pulls = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            using var response = await proxy.Client.GetManifestAsync("up/app", "v1", null, UpstreamImage.MediaType);
+            return (Status: response.StatusCode, Body: await response.Content.ReadAsByteArrayAsync());
+        }));
+
+        Assert.All(pulls, p =>
+        {
+            Assert.Equal(HttpStatusCode.OK, p.Status);
+            Assert.Equal(image.Manifest, p.Body);
+        });
+        Assert.Single(upstream.Requests);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Manifest_over_4_MiB_or_not_matching_its_digest_is_refused_and_not_stored(bool oversized)
+    {
+        var image = UpstreamImage.Create("app", "v1", """{"os":"linux"}""", UpstreamImage.RandomBytes(1000));
+        var body = oversized
+            ? System.Text.Encoding.UTF8.GetBytes("{\"schemaVersion\":2,\"pad\":\"" + new string('a', 5 * 1024 * 1024) + "\"}")
+            : image.Manifest;
+        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
+        {
+            context.Response.ContentType = UpstreamImage.MediaType;
+            await context.Response.Body.WriteAsync(body);
+        });
+        await using var proxy = await RegistryFixture.StartAsync(ProxyTo(upstream));
+
+        // By tag for the oversized one; by a digest the bytes do not hash to for the other.
+        var reference = oversized ? "v1" : UpstreamImage.Sha256([1, 2, 3]);
+        using var response = await proxy.Client.GetManifestAsync("up/app", reference, null, UpstreamImage.MediaType);
+
+        await ErrorAssert.HasErrorAsync(response, HttpStatusCode.ServiceUnavailable, "UNAVAILABLE");
+        Assert.Empty(Directory.EnumerateFiles(proxy.Store.Root, "data", SearchOption.AllDirectories));
+    }
 }
