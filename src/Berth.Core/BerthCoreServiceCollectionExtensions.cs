@@ -12,6 +12,8 @@ using Berth.Core.Uploads;
 using Berth.Core.Writes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Berth.Core;
 
@@ -36,6 +38,9 @@ public static class BerthCoreServiceCollectionExtensions
         services.AddSingleton<UploadStore>();
         services.AddSingleton<UploadPurger>();
         services.AddSingleton<GarbageCollector>();
+
+        // Hosts (ASP.NET Core) register logging before this; tools and tests that compose the core alone get none.
+        services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(NullLogger<>)));
 
         // Bound now, so a bad proxy section fails start-up and its keys are not reported as unused.
         services.AddSingleton(ProxyOptions.Bind(configuration.Proxy));
