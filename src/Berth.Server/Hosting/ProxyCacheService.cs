@@ -19,7 +19,17 @@ internal sealed partial class ProxyCacheService(ProxyRouter router, ProxyExpiry 
             return;
         }
 
-        await expiry.LoadAsync(stoppingToken);
+        try
+        {
+            await expiry.LoadAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Storage down at start must not stop the registry (a failed BackgroundService stops the host); entries
+            // pulled from now on are kept, and the old schedule's content is fetched again when it is pulled.
+            LogExpiryFailed(logger, e);
+        }
+
         using var timer = new PeriodicTimer(Interval, time);
         try
         {
