@@ -5,6 +5,7 @@ using Berth.Core.Configuration;
 using Berth.Core.Diagnostics;
 using Berth.Core.Events;
 using Berth.Core.Manifests;
+using Berth.Core.Proxy;
 using Berth.Core.Repositories;
 using Berth.Core.Retention;
 using Berth.Core.Storage;
@@ -13,6 +14,8 @@ using Berth.Core.Uploads;
 using Berth.Core.Writes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Berth.Core;
 
@@ -45,6 +48,18 @@ public static class BerthCoreServiceCollectionExtensions
         services.AddSingleton<GarbageCollector>();
         services.AddSingleton<ServingInstances>();
         services.AddSingleton<RetentionRunner>();
+
+        // Hosts (ASP.NET Core) register logging before this; tools and tests that compose the core alone get none.
+        services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(NullLogger<>)));
+
+        // Bound now, so a bad proxy section fails start-up and its keys are not reported as unused.
+        services.AddSingleton(ProxyOptions.Bind(configuration.Proxy));
+        services.AddSingleton<ProxyMetrics>();
+        services.AddSingleton<UpstreamRegistry>();
+        services.AddSingleton<ProxyRouter>();
+        services.AddSingleton<ProxyExpiry>();
+        services.AddSingleton<ProxyManifestSource>();
+        services.AddSingleton<ProxyBlobSource>();
         return services;
     }
 }

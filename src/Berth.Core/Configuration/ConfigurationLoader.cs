@@ -85,6 +85,7 @@ public static class ConfigurationLoader
             Health = HealthOptions.Bind(root.GetSection("health")),
             Retention = RetentionOptions.Bind(root.GetSection("retention")),
             Auth = root.GetSection("auth"),
+            Proxy = root.GetSection("proxy"),
             Warnings = [],
             Source = source,
             Tree = tree,

@@ -21,6 +21,9 @@ public sealed class RegistryConfiguration
     /// <summary>The raw <c>auth</c> section, bound by the auth feature; null when the registry is open.</summary>
     public ConfigSection? Auth { get; init; }
 
+    /// <summary>The raw <c>proxy</c> section, bound by the pull-through cache; null when Berth only hosts.</summary>
+    public ConfigSection? Proxy { get; init; }
+
     /// <summary>Keys that were given but that Berth does not act on, each with its variable name.</summary>
     public required IReadOnlyList<string> Warnings { get; init; }
 

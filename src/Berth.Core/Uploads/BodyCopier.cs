@@ -51,6 +51,35 @@ internal static class BodyCopier
         }
     }
 
+    /// <summary>
+    /// The pull-through cache's loop: each read goes to the hash, the storage writer and a second sink (the clients
+    /// waiting for the blob) at once, without filling the buffer first, so the first byte reaches them as soon as the
+    /// upstream sends it. <paramref name="onRead"/> runs after each read (an idle timeout resets there).
+    /// </summary>
+    public static async Task<long> CopyTeeAsync(
+        Stream source, IStorageWriter writer, IncrementalHash hash, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> tee, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        long total = 0;
+        try
+        {
+            int read;
+            while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                await tee(buffer.AsMemory(0, read), cancellationToken);
+                total += read;
+            }
+
+            return total;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>Hashes a whole stream, for uploads whose running hash was lost (a restart, another instance).</summary>
     public static async Task<byte[]> HashAsync(Stream source, IncrementalHash hash, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using Berth.Core.Blobs;
 using Berth.Core.Digests;
 using Berth.Core.Events;
 using Berth.Core.Names;
+using Berth.Core.Proxy;
 using Berth.Server.Errors;
 using Berth.Server.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +14,7 @@ internal static class BlobEndpoints
 {
     private const string OctetStream = "application/octet-stream";
 
-    public static async Task<IResult> GetAsync(HttpContext context, RegistryServices registry, RepositoryName name, string reference)
+    public static async Task<IResult> GetAsync(HttpContext context, RegistryServices registry, RepositoryName name, string reference, ProxiedRepository? proxied = null)
     {
         if (!Digest.TryParse(reference, out var digest))
         {
@@ -24,6 +25,32 @@ internal static class BlobEndpoints
         var blob = HttpMethods.IsHead(context.Request.Method)
             ? await StatForPushAsync(registry, name, digest, cancellationToken)
             : await registry.Blobs.StatAsync(name, digest, cancellationToken);
+        if (blob is null && proxied is not null)
+        {
+            // Twice at most: a fetch that ended just as this request joined has stored the blob, or failed.
+            for (var attempt = 0; attempt < 2 && blob is null; attempt++)
+            {
+                var pulled = HttpMethods.IsHead(context.Request.Method)
+                    ? await registry.ProxyBlobs.StatAsync(proxied, digest, cancellationToken)
+                    : await registry.ProxyBlobs.OpenAsync(proxied, digest, cancellationToken);
+                if (pulled.Error is not null)
+                {
+                    return Problems.Of(pulled.Error);
+                }
+
+                if (pulled.Stream is not null || pulled.Length is not null)
+                {
+                    return UpstreamBlob(context, registry, name, digest, pulled);
+                }
+
+                blob = await registry.Blobs.StatAsync(name, digest, cancellationToken);
+            }
+        }
+        else if (blob is not null && proxied is not null)
+        {
+            registry.ProxyBlobs.RecordHit(proxied, digest);
+        }
+
         if (blob is null)
         {
             return Problems.BlobUnknown(digest.Value);
@@ -60,6 +87,23 @@ internal static class BlobEndpoints
 
         registry.Events.Publish(new BlobPulled(name, registry.Time.GetUtcNow(), digest, blob.Size));
         return TypedResults.Stream(stream, OctetStream, entityTag: etag, enableRangeProcessing: true);
+    }
+
+    /// <summary>A blob arriving from the upstream (GET), or its size there (HEAD); not seekable, so no ranges.</summary>
+    private static IResult UpstreamBlob(HttpContext context, RegistryServices registry, RepositoryName name, Digest digest, ProxyBlob pulled)
+    {
+        var response = context.Response;
+        response.Headers[RegistryHeaders.ContentDigest] = digest.Value;
+        response.Headers.ETag = $"\"{digest.Value}\"";
+        response.ContentType = OctetStream;
+        response.ContentLength = pulled.Length;
+        if (pulled.Stream is null)
+        {
+            return TypedResults.Empty;
+        }
+
+        registry.Events.Publish(new BlobPulled(name, registry.Time.GetUtcNow(), digest, pulled.Length ?? -1));
+        return TypedResults.Stream(pulled.Stream, OctetStream);
     }
 
     public static async Task<IResult> DeleteAsync(RegistryServices registry, RepositoryName name, string reference, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using Berth.Core.Errors;
 using Berth.Core.Events;
 using Berth.Core.Manifests;
 using Berth.Core.Names;
+using Berth.Core.Proxy;
 using Berth.Core.Retention;
 using Berth.Server.Errors;
 using Berth.Server.Hosting;
@@ -14,7 +15,7 @@ namespace Berth.Server.Endpoints;
 
 internal static class ManifestEndpoints
 {
-    public static async Task<IResult> GetAsync(HttpContext context, RegistryServices registry, RepositoryName name, string reference)
+    public static async Task<IResult> GetAsync(HttpContext context, RegistryServices registry, RepositoryName name, string reference, ProxiedRepository? proxied = null)
     {
         // A reference that is neither a tag nor a digest names no manifest: registry:2 and the OCI conformance
         // suite expect 404 MANIFEST_UNKNOWN for reads, not a 400.
@@ -24,8 +25,23 @@ internal static class ManifestEndpoints
         }
 
         var cancellationToken = context.RequestAborted;
-        var digest = await registry.Manifests.ResolveAsync(name, reference, cancellationToken);
-        var manifest = digest is null ? null : await registry.Manifests.GetAsync(name, digest, cancellationToken);
+        StoredManifest? manifest;
+        if (proxied is not null)
+        {
+            var pulled = await registry.ProxyManifests.GetAsync(proxied, reference, cancellationToken);
+            if (pulled.Error is not null)
+            {
+                return Problems.Of(pulled.Error);
+            }
+
+            manifest = pulled.Manifest;
+        }
+        else
+        {
+            var digest = await registry.Manifests.ResolveAsync(name, reference, cancellationToken);
+            manifest = digest is null ? null : await registry.Manifests.GetAsync(name, digest, cancellationToken);
+        }
+
         if (manifest is null)
         {
             return Problems.ManifestUnknown(reference);

@@ -46,6 +46,25 @@ internal static class RegistryDispatcher
             return Task.FromResult(Problems.ReadOnly());
         }
 
+        var proxied = registry.Proxy.Resolve(name, context.Request.Query["ns"].FirstOrDefault());
+        if (proxied is not null)
+        {
+            // registry:2 in proxy mode answers 405 UNSUPPORTED to every write; Berth does the same per upstream.
+            if (isWrite)
+            {
+                return Task.FromResult(Problems.ProxyReadOnly(name.Value, registry.Proxy.IsMirror));
+            }
+
+            if (proxied.Namespace is not null)
+            {
+                // distribution-spec (proxying): the response names the namespace the content came from.
+                context.Response.Headers[RegistryHeaders.OciNamespace] = proxied.Namespace;
+            }
+
+            // Content is cached under the local name (the prefixed name when ?ns= selected the upstream).
+            name = proxied.LocalName;
+        }
+
         if (route.Kind is RouteKind.UploadStart or RouteKind.Upload)
         {
             // Layers can be many GiB: the body limit is lifted here and only here.
@@ -69,10 +88,10 @@ internal static class RegistryDispatcher
         return (route.Kind, method) switch
         {
             (RouteKind.Tags, "GET" or "HEAD") => TagEndpoints.ListAsync(context, registry, name),
-            (RouteKind.Manifest, "GET" or "HEAD") => ManifestEndpoints.GetAsync(context, registry, name, route.Reference),
+            (RouteKind.Manifest, "GET" or "HEAD") => ManifestEndpoints.GetAsync(context, registry, name, route.Reference, proxied),
             (RouteKind.Manifest, "PUT") => ManifestEndpoints.PutAsync(context, registry, name, route.Reference),
             (RouteKind.Manifest, "DELETE") => ManifestEndpoints.DeleteAsync(registry, name, route.Reference, context.RequestAborted),
-            (RouteKind.Blob, "GET" or "HEAD") => BlobEndpoints.GetAsync(context, registry, name, route.Reference),
+            (RouteKind.Blob, "GET" or "HEAD") => BlobEndpoints.GetAsync(context, registry, name, route.Reference, proxied),
             (RouteKind.Blob, "DELETE") => BlobEndpoints.DeleteAsync(registry, name, route.Reference, context.RequestAborted),
             (RouteKind.UploadStart, "POST") => UploadEndpoints.StartAsync(context, registry, name),
             (RouteKind.Upload, "GET") => UploadEndpoints.StatusAsync(context, registry, name, route.Reference),

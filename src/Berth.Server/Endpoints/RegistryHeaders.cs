@@ -8,4 +8,5 @@ internal static class RegistryHeaders
     public const string UploadUuid = "Docker-Upload-UUID";
     public const string OciSubject = "OCI-Subject";
     public const string OciFiltersApplied = "OCI-Filters-Applied";
+    public const string OciNamespace = "OCI-Namespace";
 }

@@ -28,6 +28,10 @@ internal static class Problems
 
     public static IResult ReadOnly() => Of(ErrorCode.Unsupported, "the registry is in read-only mode (storage.maintenance.readonly.enabled)");
 
+    public static IResult ProxyReadOnly(string name, bool mirror) => Of(ErrorCode.Unsupported, mirror
+        ? "this registry is a pull-through cache (proxy.remoteurl): pushes and deletes are not supported"
+        : $"repository {Truncate(name)} pulls through an upstream (proxy.upstreams): pushes and deletes are not supported; push to a repository outside the upstreams' prefixes");
+
     public static IResult NotFound() => Of(ErrorCode.Unsupported, "no such registry endpoint", StatusCodes.Status404NotFound);
 
     public static IResult MethodNotAllowed(string method) => Of(ErrorCode.Unsupported, $"method {method} is not supported on this endpoint");

@@ -105,6 +105,7 @@ public static class RegistryApplication
                 services.GetRequiredService<ILogger<RetentionService>>()));
         }
 
+        builder.Services.AddHostedService<ProxyCacheService>();
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -4,6 +4,7 @@ using Berth.Core.Configuration;
 using Berth.Core.Diagnostics;
 using Berth.Core.Events;
 using Berth.Core.Manifests;
+using Berth.Core.Proxy;
 using Berth.Core.Repositories;
 using Berth.Core.Storage;
 using Berth.Core.Tags;
@@ -30,7 +31,10 @@ public sealed class RegistryServices(
     IRegistryEventSink events,
     RegistryMetrics metrics,
     TimeProvider time,
-    ReferenceGuard guard)
+    ReferenceGuard guard,
+    ProxyRouter proxy,
+    ProxyManifestSource proxyManifests,
+    ProxyBlobSource proxyBlobs)
 {
     /// <summary>Holds digests a push relies on against a running garbage collection.</summary>
     public ReferenceGuard Guard => guard;
@@ -61,4 +65,11 @@ public sealed class RegistryServices(
     public RegistryMetrics Metrics => metrics;
 
     public TimeProvider Time => time;
+
+    /// <summary>Which repositories pull through an upstream (none unless <c>proxy</c> is configured).</summary>
+    public ProxyRouter Proxy => proxy;
+
+    public ProxyManifestSource ProxyManifests => proxyManifests;
+
+    public ProxyBlobSource ProxyBlobs => proxyBlobs;
 }

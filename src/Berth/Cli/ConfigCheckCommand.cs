@@ -1,5 +1,6 @@
 using Berth.Composition;
 using Berth.Core.Configuration;
+using Berth.Core.Proxy;
 using Berth.Server.Auth;
 
 namespace Berth.Cli;
@@ -12,6 +13,7 @@ internal static class ConfigCheckCommand
         var configuration = ConfigurationLoader.Load(configPath, EnvironmentVariables.Read());
         StorageDrivers.Validate(configuration.Storage);
         RegistrySecurity.Validate(configuration);
+        ProxyOptions.Bind(configuration.Proxy);
         await output.WriteLineAsync($"# effective configuration from {configuration.Source}");
         await output.WriteAsync(EffectiveConfigPrinter.Print(configuration.Tree));
         var unused = ConfigurationLoader.CollectUnusedKeys(configuration);

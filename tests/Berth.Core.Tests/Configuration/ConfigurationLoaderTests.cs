@@ -141,8 +141,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
             notifications:
               endpoints:
                 - name: alistener
-            proxy:
-              remoteurl: https://registry-1.docker.io
+            redis:
+              addr: localhost:6379
             http:
               addr: :5000
               http2:
@@ -151,7 +151,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
 
         var unused = ConfigurationLoader.CollectUnusedKeys(configuration);
         Assert.Contains("notifications (REGISTRY_NOTIFICATIONS)", unused);
-        Assert.Contains("proxy (REGISTRY_PROXY)", unused);
+        Assert.Contains("redis (REGISTRY_REDIS)", unused);
         Assert.Contains("http.http2 (REGISTRY_HTTP_HTTP2)", unused);
         Assert.DoesNotContain(unused, key => key.StartsWith("http.addr", StringComparison.Ordinal));
     }

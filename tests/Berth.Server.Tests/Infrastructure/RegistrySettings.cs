@@ -29,6 +29,9 @@ public sealed record RegistrySettings
     /// <summary>Top-level YAML appended as it is (Berth's own sections, such as <c>retention</c>).</summary>
     public string? ExtraYaml { get; init; }
 
+    /// <summary>More top-level YAML (a <c>proxy</c> section), appended as given.</summary>
+    public string? Extra { get; init; }
+
     public string ToYaml(string rootDirectory)
     {
         var yaml = new System.Text.StringBuilder();
@@ -104,6 +107,11 @@ public sealed record RegistrySettings
         if (ExtraYaml is not null)
         {
             yaml.AppendLine(ExtraYaml);
+        }
+
+        if (Extra is not null)
+        {
+            yaml.AppendLine(Extra);
         }
 
         return yaml.ToString();
