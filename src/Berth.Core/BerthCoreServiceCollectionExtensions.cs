@@ -22,7 +22,8 @@ public static class BerthCoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(configuration);
         services.TryAddSingleton<IRegistryCache, RegistryCache>();
-        services.AddSingleton<RegistryEventChannel>();
+        services.TryAddSingleton<IRequestContextAccessor>(NoRequestContext.Instance);
+        services.AddSingleton(provider => new RegistryEventChannel(provider.GetRequiredService<IRequestContextAccessor>()));
         services.TryAddSingleton<IRegistryEventSink>(provider => provider.GetRequiredService<RegistryEventChannel>());
         services.AddSingleton<LinkStore>();
         services.AddSingleton<BlobStore>();

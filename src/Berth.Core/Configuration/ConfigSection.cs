@@ -139,6 +139,47 @@ public sealed class ConfigSection
         return result;
     }
 
+    /// <summary>A list of sections, such as notifications.endpoints; each item's path is <c>key[i]</c>.</summary>
+    public IReadOnlyList<ConfigSection> GetSequence(string key)
+    {
+        if (Find(key) is not { } child || (child.IsScalar && string.IsNullOrEmpty(child.Scalar)))
+        {
+            return [];
+        }
+
+        if (child.Sequence is not { } items)
+        {
+            throw Error(key, "must be a list");
+        }
+
+        var sections = new List<ConfigSection>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            sections.Add(items[i].IsMapping ? new ConfigSection(items[i], $"{KeyPath(key)}[{i}]") : throw Error(key, $"item {i} must be a section of keys"));
+        }
+
+        return sections;
+    }
+
+    /// <summary>A list of values (a YAML sequence, or one value standing for a list of one).</summary>
+    public IReadOnlyList<string> GetStringList(string key)
+    {
+        if (Find(key) is not { } child || (child.IsScalar && string.IsNullOrEmpty(child.Scalar)))
+        {
+            return [];
+        }
+
+        if (child.IsScalar)
+        {
+            return [child.Scalar!];
+        }
+
+        child.MarkConsumedDeep();
+        return child.Sequence is { } items
+            ? items.Select(i => i.Scalar ?? throw Error(key, "must be a list of values")).ToList()
+            : throw Error(key, "must be a list of values");
+    }
+
     private ConfigNode? Find(string key)
     {
         if (_node.Mapping is null || !_node.Mapping.TryGetValue(key, out var child))

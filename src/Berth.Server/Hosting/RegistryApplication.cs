@@ -1,8 +1,10 @@
 using Berth.Core;
 using Berth.Core.Configuration;
+using Berth.Core.Events;
 using Berth.Core.Storage;
 using Berth.Server.Auth;
 using Berth.Server.Endpoints;
+using Berth.Server.Notifications;
 using Berth.Server.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -68,7 +70,10 @@ public static class RegistryApplication
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address.Address, address.Port, security.ConfigureListener));
         }
 
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<IRequestContextAccessor, HttpRequestContextAccessor>();
         builder.Services.AddBerthCore(configuration);
+        builder.Services.AddRegistryNotifications(configuration);
         addStorage(builder.Services);
         builder.Services.AddSingleton<RegistryServices>();
         builder.Services.AddHostedService<RegistryEventDispatcher>();
