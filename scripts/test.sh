@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
-# tool:package pairs; htpasswd (apache2-utils) writes the htpasswd files the auth tests compare against.
-for pair in skopeo:skopeo podman:podman docker-registry:docker-registry htpasswd:apache2-utils; do
+# tool:package pairs; htpasswd (apache2-utils) writes the htpasswd files the auth tests compare against;
+# systemd-analyze (systemd) verifies the packaged unit.
+for pair in skopeo:skopeo podman:podman docker-registry:docker-registry htpasswd:apache2-utils systemd-analyze:systemd; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
