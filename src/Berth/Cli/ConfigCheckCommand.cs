@@ -1,6 +1,7 @@
 using Berth.Composition;
 using Berth.Core.Configuration;
 using Berth.Server.Auth;
+using Berth.Server.Notifications;
 
 namespace Berth.Cli;
 
@@ -12,6 +13,7 @@ internal static class ConfigCheckCommand
         var configuration = ConfigurationLoader.Load(configPath, EnvironmentVariables.Read());
         StorageDrivers.Validate(configuration.Storage);
         RegistrySecurity.Validate(configuration);
+        RegistryNotifications.Validate(configuration);
         await output.WriteLineAsync($"# effective configuration from {configuration.Source}");
         await output.WriteAsync(EffectiveConfigPrinter.Print(configuration.Tree));
         var unused = ConfigurationLoader.CollectUnusedKeys(configuration);

@@ -5,8 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Berth.Server.Notifications;
 
 /// <summary>Registers registry:2's webhook notifications with Berth's durable outbox, when endpoints are configured.</summary>
-internal static class NotificationServiceCollectionExtensions
+public static class RegistryNotifications
 {
+    /// <summary>Binds the <c>notifications</c> section as <c>serve</c> would, failing on a bad value (for <c>berth config check</c>).</summary>
+    public static void Validate(RegistryConfiguration configuration) => NotificationOptions.Bind(configuration);
+
     public static IServiceCollection AddRegistryNotifications(this IServiceCollection services, RegistryConfiguration configuration)
     {
         var options = NotificationOptions.Bind(configuration);
