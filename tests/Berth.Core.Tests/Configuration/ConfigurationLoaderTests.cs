@@ -138,9 +138,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
             storage:
               filesystem:
                 rootdirectory: /r
-            notifications:
-              endpoints:
-                - name: alistener
+            redis:
+              addr: localhost:6379
             proxy:
               remoteurl: https://registry-1.docker.io
             http:
@@ -150,7 +149,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
             """);
 
         var unused = ConfigurationLoader.CollectUnusedKeys(configuration);
-        Assert.Contains("notifications (REGISTRY_NOTIFICATIONS)", unused);
+        Assert.Contains("redis (REGISTRY_REDIS)", unused);
         Assert.Contains("proxy (REGISTRY_PROXY)", unused);
         Assert.Contains("http.debug (REGISTRY_HTTP_DEBUG)", unused);
         Assert.DoesNotContain(unused, key => key.StartsWith("http.addr", StringComparison.Ordinal));
