@@ -59,6 +59,11 @@ internal sealed partial class NotificationDeliveryService(NotificationEndpoints 
         {
             // Whatever was not accepted stays in the outbox for the next start.
         }
+        catch (Exception e)
+        {
+            // An unreadable outbox (permissions, a failing disk) stops this endpoint only, never the registry.
+            LogStopped(logger, e, options.Name, endpoint.Outbox.Directory);
+        }
     }
 
     private static async Task<string?> PostAsync(HttpClient client, NotificationEndpointOptions options, byte[] body, CancellationToken stoppingToken)
@@ -92,6 +97,9 @@ internal sealed partial class NotificationDeliveryService(NotificationEndpoints 
     [LoggerMessage(EventId = 720, Level = LogLevel.Warning,
         Message = "notifications: endpoint {Endpoint} ({Url}) failed {Failures} times in a row ({Problem}); retrying every {Backoff} with {Pending} events pending")]
     private static partial void LogFailing(ILogger logger, string endpoint, Uri url, int failures, string problem, TimeSpan backoff, int pending);
+
+    [LoggerMessage(EventId = 722, Level = LogLevel.Error, Message = "notifications: delivery to endpoint {Endpoint} stopped: its outbox {Directory} cannot be read; events stay there for the next start")]
+    private static partial void LogStopped(ILogger logger, Exception exception, string endpoint, string directory);
 
     [LoggerMessage(EventId = 721, Level = LogLevel.Information, Message = "notifications: endpoint {Endpoint} accepts events again after {Failures} failures; {Pending} pending")]
     private static partial void LogDelivering(ILogger logger, string endpoint, int failures, int pending);

@@ -60,13 +60,23 @@ internal sealed class NotificationOutbox : IDisposable
 
         var sequence = _nextSequence++;
         var temporary = Path.Combine(Directory, TemporaryPrefix + FileName(sequence));
-        using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        try
         {
-            file.Write(body);
-            file.Flush(flushToDisk: true);
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                file.Write(body);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, PathOf(sequence));
+        }
+        catch
+        {
+            // A full or failing disk: the event is lost (the dispatcher logs it), the partial file must not linger.
+            File.Delete(temporary);
+            throw;
         }
 
-        File.Move(temporary, PathOf(sequence));
         _pending.Enqueue(sequence);
         if (_signal.CurrentCount == 0)
         {
@@ -90,7 +100,16 @@ internal sealed class NotificationOutbox : IDisposable
         {
             if (_pending.TryPeek(out var sequence))
             {
-                return (sequence, await File.ReadAllBytesAsync(PathOf(sequence), cancellationToken));
+                try
+                {
+                    return (sequence, await File.ReadAllBytesAsync(PathOf(sequence), cancellationToken));
+                }
+                catch (FileNotFoundException)
+                {
+                    // Removed by hand: nothing left to deliver for it.
+                    _pending.TryDequeue(out _);
+                    continue;
+                }
             }
 
             await _signal.WaitAsync(cancellationToken);

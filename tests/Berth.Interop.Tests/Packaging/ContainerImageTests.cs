@@ -13,7 +13,7 @@ namespace Berth.Interop.Tests.Packaging;
 /// </summary>
 public sealed class ContainerImageTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
     private readonly TempDirectory _temp = new();
 
