@@ -212,6 +212,44 @@ public sealed class NotificationTests : IAsyncLifetime
         Assert.Equal(deliveries.Count, events.Count);
     }
 
+    [Fact]
+    public async Task A_full_outbox_drops_new_events_for_that_endpoint_and_says_so_once_in_the_log()
+    {
+        var port = FreePort.Next();
+        var outbox = _temp.Combine("outbox");
+        var config = RegistryProcess.WriteConfig(_temp.Path, _temp.Combine("store"), port, $"""
+            notifications:
+              outbox:
+                directory: {outbox}
+                maxevents: 2
+              endpoints:
+                - name: hook
+                  url: {_receiver.Url}
+                  threshold: 1
+                  backoff: 100ms
+            """);
+        _receiver.Failing = true;
+        await using var registry = await RegistryProcess.StartBerthAsync(config, port);
+        using var client = new HttpClient { BaseAddress = registry.BaseUri };
+
+        var pushed = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            pushed.Add(await PushBlobAsync(client, 20 + i));
+        }
+
+        await WaitUntilAsync(() => registry.Log.Contains("new events for it are dropped", StringComparison.Ordinal), "the overflow to be logged");
+        Assert.Equal(2, PendingFiles(outbox, "hook"));
+        Assert.Single(registry.Log.Split('\n'), line => line.Contains("notifications.outbox.maxevents", StringComparison.Ordinal));
+
+        _receiver.Failing = false;
+        await _receiver.WaitForAsync(2, DeliveryTimeout);
+        pushed.Add(await PushBlobAsync(client, 30));
+        var events = (await _receiver.WaitForAsync(3, DeliveryTimeout)).Select(d => d.Event["target"]!["digest"]!.GetValue<string>()).ToList();
+        Assert.Equal([pushed[0], pushed[1], pushed[4]], events);
+        await WaitUntilAsync(() => registry.Log.Contains("accepts events again", StringComparison.Ordinal), "the recovery to be logged");
+    }
+
     private static async Task<string> PushBlobAsync(HttpClient client, int seed)
     {
         var content = new byte[512 + seed];
