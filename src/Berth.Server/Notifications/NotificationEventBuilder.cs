@@ -1,6 +1,7 @@
 using Berth.Core.Configuration;
 using Berth.Core.Digests;
 using Berth.Core.Events;
+using Berth.Core.Manifests;
 
 namespace Berth.Server.Notifications;
 
@@ -8,7 +9,7 @@ namespace Berth.Server.Notifications;
 /// Turns a domain event into registry:2's notification event, as registry:2 2.8 raises them
 /// (notifications/bridge.go): blob push/pull/mount carry the blob's descriptor with media type
 /// application/octet-stream; manifest push/pull carry its media type, size, tag and, with
-/// <c>events.includereferences</c>, what it references; deletes carry only the repository and the digest or tag.
+/// <c>events.includereferences</c>, what it references (for pulls, read by the handler); deletes carry only the repository and the digest or tag.
 /// A tag move has no event of its own: the tag rides on the manifest push.
 /// </summary>
 internal sealed class NotificationEventBuilder(NotificationOptions options, HttpOptions http, NotificationSource source)
@@ -28,9 +29,7 @@ internal sealed class NotificationEventBuilder(NotificationOptions options, Http
             BlobDeleted e => Create(e, "delete", new NotificationTarget(null, null, e.Digest.ToString(), null, repository)),
             ManifestPushed e => Create(e, "push", ManifestTarget(repository, e.Digest, e.MediaType, e.Size, e.Tag, origin) with
             {
-                References = options.IncludeReferences && e.Descriptors.Count > 0
-                    ? e.Descriptors.Select(d => new NotificationDescriptor(d.MediaType, d.Size, d.Digest.ToString())).ToList()
-                    : null,
+                References = options.IncludeReferences && e.Descriptors.Count > 0 ? References(e.Descriptors) : null,
             }),
             ManifestPulled e => Create(e, "pull", ManifestTarget(repository, e.Digest, e.MediaType, e.Size, e.Tag, origin)),
             ManifestDeleted e => Create(e, "delete", new NotificationTarget(null, null, e.Digest.ToString(), null, repository)),
@@ -68,6 +67,10 @@ internal sealed class NotificationEventBuilder(NotificationOptions options, Http
 
         return origin is { Host: { } requestHost, Scheme: { } scheme } ? $"{scheme}://{requestHost}{path}" : null;
     }
+
+    /// <summary>What a manifest references as registry:2 lists them: media type, size, digest.</summary>
+    public static IReadOnlyList<NotificationDescriptor> References(IEnumerable<Descriptor> descriptors) =>
+        descriptors.Select(d => new NotificationDescriptor(d.MediaType, d.Size, d.Digest.ToString())).ToList();
 
     /// <summary>registry:2's source record: this host and the listening port, and an id that changes every start.</summary>
     public static NotificationSource CreateSource(HttpOptions http) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Berth.Core.Events;
+using Berth.Core.Manifests;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Server.Notifications;
@@ -10,13 +11,20 @@ namespace Berth.Server.Notifications;
 /// is built and serialized once; its id is the same in every endpoint's copy.
 /// </summary>
 internal sealed partial class NotificationEventHandler(
-    NotificationEventBuilder builder, NotificationEndpoints endpoints, ILogger<NotificationEventHandler> logger) : IRegistryEventHandler
+    NotificationEventBuilder builder, NotificationEndpoints endpoints, NotificationOptions options, ManifestStore manifests, ILogger<NotificationEventHandler> logger)
+    : IRegistryEventHandler
 {
-    public ValueTask HandleAsync(RegistryEvent registryEvent, CancellationToken cancellationToken)
+    public async ValueTask HandleAsync(RegistryEvent registryEvent, CancellationToken cancellationToken)
     {
         if (builder.Build(registryEvent) is not { } notification)
         {
-            return ValueTask.CompletedTask;
+            return;
+        }
+
+        if (registryEvent is ManifestPulled pulled && options.IncludeReferences)
+        {
+            // Read here, off the request, rather than parsing every manifest a GET serves.
+            notification = notification with { Target = notification.Target with { References = await ReferencesAsync(pulled, cancellationToken) } };
         }
 
         byte[]? body = null;
@@ -43,8 +51,19 @@ internal sealed partial class NotificationEventHandler(
                 LogOutboxFull(logger, endpoint.Options.Name, endpoint.Outbox.MaxEvents, endpoint.Outbox.Directory);
             }
         }
+    }
 
-        return ValueTask.CompletedTask;
+    private async Task<IReadOnlyList<NotificationDescriptor>?> ReferencesAsync(ManifestPulled pulled, CancellationToken cancellationToken)
+    {
+        // Deleted since the pull: the event goes out without references rather than not at all.
+        if (await manifests.GetAsync(pulled.Repository, pulled.Digest, cancellationToken) is not { } stored ||
+            ManifestParser.Parse(stored.Content, stored.MediaType).Manifest is not { } manifest)
+        {
+            return null;
+        }
+
+        var references = NotificationEventBuilder.References([.. (manifest.Config is null ? [] : new[] { manifest.Config }), .. manifest.Layers, .. manifest.Manifests]);
+        return references.Count > 0 ? references : null;
     }
 
     [LoggerMessage(EventId = 710, Level = LogLevel.Error,

@@ -148,6 +148,9 @@ public sealed class NotificationTests : IAsyncLifetime
         Assert.Equal("POST", mount["request"]!["method"]!.GetValue<string>());
         Assert.Equal("notification-test/1.0", mount["request"]!["useragent"]!.GetValue<string>());
 
+        // As registry:2 does with includereferences, the manifest pull lists what the manifest references too.
+        Assert.Equal([configDigest, layer], all[3]["target"]!["references"]!.AsArray().Select(r => r!["digest"]!.GetValue<string>()));
+
         var pull = all[4];
         Assert.Equal("GET", pull["request"]!["method"]!.GetValue<string>());
         Assert.Equal($"http://{registry.Host}/v2/hooks/app/blobs/{layer}", pull["target"]!["url"]!.GetValue<string>());
