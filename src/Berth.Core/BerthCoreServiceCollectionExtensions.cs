@@ -28,7 +28,8 @@ public static class BerthCoreServiceCollectionExtensions
         services.AddSingleton(configuration);
         services.TryAddSingleton<RegistryMetrics>();
         services.TryAddSingleton<IRegistryCache, RegistryCache>();
-        services.AddSingleton<RegistryEventChannel>();
+        services.TryAddSingleton<IRequestContextAccessor>(NoRequestContext.Instance);
+        services.AddSingleton(provider => new RegistryEventChannel(provider.GetRequiredService<IRequestContextAccessor>()));
         services.TryAddSingleton<IRegistryEventSink>(provider => provider.GetRequiredService<RegistryEventChannel>());
         services.AddSingleton<LinkStore>();
         services.AddSingleton<BlobStore>();

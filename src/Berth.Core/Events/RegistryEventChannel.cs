@@ -6,9 +6,14 @@ namespace Berth.Core.Events;
 /// The in-process queue between the write path and the handlers: bounded, so a stuck handler costs a counted drop
 /// rather than memory. Handlers that must not lose events (notifications) keep their own durable outbox.
 /// </summary>
-public sealed class RegistryEventChannel : IRegistryEventSink
+public sealed class RegistryEventChannel(IRequestContextAccessor requestContext) : IRegistryEventSink
 {
     public const int Capacity = 65_536;
+
+    public RegistryEventChannel()
+        : this(NoRequestContext.Instance)
+    {
+    }
 
     private readonly Channel<RegistryEvent> _channel = Channel.CreateBounded<RegistryEvent>(new BoundedChannelOptions(Capacity)
     {
@@ -26,6 +31,12 @@ public sealed class RegistryEventChannel : IRegistryEventSink
 
     public void Publish(RegistryEvent registryEvent)
     {
+        // Stamped here, on the publishing request's flow, so every event (writes and pulls) carries its origin.
+        if (registryEvent.Origin is null && requestContext.Current is { } origin)
+        {
+            registryEvent = registryEvent with { Origin = origin };
+        }
+
         if (!_channel.Writer.TryWrite(registryEvent))
         {
             Interlocked.Increment(ref _dropped);

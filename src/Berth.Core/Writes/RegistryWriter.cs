@@ -91,7 +91,10 @@ public sealed class RegistryWriter(
 
         var references = manifest.BlobReferences.Concat(manifest.Manifests.Select(m => m.Digest)).ToList();
         events.Publish(new ManifestPushed(repository, time.GetUtcNow(), digest, manifest.MediaType, content.Length, tag, manifest.Subject?.Digest, references,
-            outcome == BlobWriteOutcome.Created));
+            outcome == BlobWriteOutcome.Created)
+        {
+            Descriptors = [.. (manifest.Config is null ? [] : new[] { manifest.Config }), .. manifest.Layers, .. manifest.Manifests],
+        });
         if (tag is not null)
         {
             await TagAsync(repository, tag, digest, cancellationToken);

@@ -1,11 +1,13 @@
 using Berth.Core;
 using Berth.Core.Configuration;
 using Berth.Core.Diagnostics;
+using Berth.Core.Events;
 using Berth.Core.Storage;
 using Berth.Server.Auth;
 using Berth.Server.Diagnostics;
 using Berth.Server.Endpoints;
 using Berth.Server.Health;
+using Berth.Server.Notifications;
 using Berth.Server.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -82,7 +84,10 @@ public static class RegistryApplication
         // them: an upload cut off keeps what it committed (resumable) and is never completed.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = configuration.Http.DrainTimeout);
 
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<IRequestContextAccessor, HttpRequestContextAccessor>();
         builder.Services.AddBerthCore(configuration);
+        builder.Services.AddRegistryNotifications(configuration);
         addStorage(builder.Services);
         builder.Services.AddStorageMetrics();
         builder.Services.AddSingleton<RegistryServices>();

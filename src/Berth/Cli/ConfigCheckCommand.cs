@@ -2,6 +2,7 @@ using Berth.Composition;
 using Berth.Core.Configuration;
 using Berth.Core.Proxy;
 using Berth.Server.Auth;
+using Berth.Server.Notifications;
 
 namespace Berth.Cli;
 
@@ -14,6 +15,7 @@ internal static class ConfigCheckCommand
         StorageDrivers.Validate(configuration.Storage);
         RegistrySecurity.Validate(configuration);
         ProxyOptions.Bind(configuration.Proxy);
+        RegistryNotifications.Validate(configuration);
         await output.WriteLineAsync($"# effective configuration from {configuration.Source}");
         await output.WriteAsync(EffectiveConfigPrinter.Print(configuration.Tree));
         var unused = ConfigurationLoader.CollectUnusedKeys(configuration);

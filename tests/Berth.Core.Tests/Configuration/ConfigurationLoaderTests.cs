@@ -138,9 +138,6 @@ public sealed class ConfigurationLoaderTests : IDisposable
             storage:
               filesystem:
                 rootdirectory: /r
-            notifications:
-              endpoints:
-                - name: alistener
             redis:
               addr: localhost:6379
             http:
@@ -150,7 +147,6 @@ public sealed class ConfigurationLoaderTests : IDisposable
             """);
 
         var unused = ConfigurationLoader.CollectUnusedKeys(configuration);
-        Assert.Contains("notifications (REGISTRY_NOTIFICATIONS)", unused);
         Assert.Contains("redis (REGISTRY_REDIS)", unused);
         Assert.Contains("http.http2 (REGISTRY_HTTP_HTTP2)", unused);
         Assert.DoesNotContain(unused, key => key.StartsWith("http.addr", StringComparison.Ordinal));
