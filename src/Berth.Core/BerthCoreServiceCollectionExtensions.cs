@@ -1,4 +1,5 @@
 using Berth.Core.Blobs;
+using Berth.Core.Browsing;
 using Berth.Core.Caching;
 using Berth.Core.Collection;
 using Berth.Core.Configuration;
@@ -35,6 +36,9 @@ public static class BerthCoreServiceCollectionExtensions
         services.AddSingleton<UploadStore>();
         services.AddSingleton<UploadPurger>();
         services.AddSingleton<GarbageCollector>();
+        services.AddSingleton<ImageSummaryReader>();
+        services.AddSingleton<RepositoryIndex>();
+        services.AddSingleton<IRegistryEventHandler>(provider => provider.GetRequiredService<RepositoryIndex>());
         return services;
     }
 }

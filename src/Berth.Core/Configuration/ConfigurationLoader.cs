@@ -80,6 +80,7 @@ public static class ConfigurationLoader
             {
                 MaxEntries = root.GetSection("catalog")?.GetInt("maxentries", 1000, min: 1) ?? 1000,
             },
+            Ui = new UiOptions { Enabled = root.GetSection("ui")?.GetBool("enabled", true) ?? true },
             Auth = root.GetSection("auth"),
             Warnings = [],
             Source = source,

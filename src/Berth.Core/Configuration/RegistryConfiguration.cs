@@ -11,6 +11,8 @@ public sealed class RegistryConfiguration
 
     public required CatalogOptions Catalog { get; init; }
 
+    public UiOptions Ui { get; init; } = new();
+
     /// <summary>The raw <c>auth</c> section, bound by the auth feature; null when the registry is open.</summary>
     public ConfigSection? Auth { get; init; }
 
@@ -87,4 +89,10 @@ public sealed class CatalogOptions
 {
     /// <summary>registry:2's default page size limit for _catalog.</summary>
     public int MaxEntries { get; init; } = 1000;
+}
+
+public sealed class UiOptions
+{
+    /// <summary>Berth's own web UI at / and its JSON API under /api/v1/ (<c>ui.enabled</c>).</summary>
+    public bool Enabled { get; init; } = true;
 }

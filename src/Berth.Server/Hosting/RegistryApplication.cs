@@ -4,6 +4,7 @@ using Berth.Core.Storage;
 using Berth.Server.Auth;
 using Berth.Server.Endpoints;
 using Berth.Server.Routing;
+using Berth.Server.Ui;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -77,8 +78,14 @@ public static class RegistryApplication
         var app = builder.Build();
         app.UseMiddleware<RegistryMiddleware>();
         app.UseMiddleware<RegistryRouteMiddleware>();
+        if (configuration.Ui.Enabled)
+        {
+            app.UseMiddleware<UiApiChallengeMiddleware>();
+        }
+
         security.UseSecurity(app);
         app.MapRegistry();
+        app.MapUi(configuration.Ui.Enabled);
         return app;
     }
 
