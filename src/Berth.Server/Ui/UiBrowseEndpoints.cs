@@ -133,12 +133,10 @@ internal static class UiBrowseEndpoints
     }
 
     /// <summary>The <c>repository</c> parameter when it is a valid name the caller may pull; null otherwise.</summary>
-    public static RepositoryName? ReadRepository(HttpContext context, bool delete = false)
+    public static RepositoryName? ReadRepository(HttpContext context)
     {
         var text = context.Request.Query["repository"].ToString();
-        var access = UiAccess.For(context);
-        return Auth.AccessRecords.IsRepositoryName(text) && RepositoryName.TryParse(text, out var name)
-            && access.CanPull(name.Value) && (!delete || access.CanDelete(name.Value))
+        return Auth.AccessRecords.IsRepositoryName(text) && RepositoryName.TryParse(text, out var name) && UiAccess.For(context).CanPull(name.Value)
             ? name
             : null;
     }

@@ -77,9 +77,14 @@ internal static class UiDeleteEndpoints
             return Problems.ReadOnly();
         }
 
-        if (UiBrowseEndpoints.ReadRepository(context, delete: true) is not { } repository)
+        if (UiBrowseEndpoints.ReadRepository(context) is not { } repository)
         {
             return UiBrowseEndpoints.UnknownRepository(context);
+        }
+
+        if (!UiAccess.For(context).CanDelete(repository.Value))
+        {
+            return Problems.Of(Core.Errors.ErrorCode.Denied, $"no delete access to repository {repository}", StatusCodes.Status403Forbidden);
         }
 
         try
