@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
-# tool:package pairs; htpasswd (apache2-utils) writes the htpasswd files the auth tests compare against.
-for pair in skopeo:skopeo podman:podman docker-registry:docker-registry htpasswd:apache2-utils; do
+# tool:package pairs; htpasswd (apache2-utils) writes the htpasswd files the auth tests compare against; chromium
+# (headless) drives the web UI in the UI tests.
+for pair in skopeo:skopeo podman:podman docker-registry:docker-registry htpasswd:apache2-utils chromium:chromium; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -11,7 +11,8 @@ namespace Berth.Core.Browsing;
 /// The UI's index: each repository's tags with push time (the current link's modification time in storage) and
 /// image summary, read from storage on first use and dropped when an event says the repository changed. Storage
 /// stays the source of truth: a lost entry is read again, and an entry older than <see cref="TimeToLive"/> is read
-/// again so that writes by other instances sharing the store show up.
+/// again (in the background, the old view answering meanwhile) so that writes by other instances sharing the store
+/// show up.
 /// </summary>
 public sealed class RepositoryIndex(IStorageDriver driver, TagStore tags, ImageSummaryReader images, RepositoryCatalog catalog, TimeProvider time)
     : IRegistryEventHandler
@@ -21,6 +22,7 @@ public sealed class RepositoryIndex(IStorageDriver driver, TagStore tags, ImageS
     private const int ParallelReads = 16;
 
     private readonly ConcurrentDictionary<string, Task<RepositoryView>> _views = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _refreshing = new(StringComparer.Ordinal);
 
     /// <summary>Every repository name in the store, sorted ordinally.</summary>
     public Task<IReadOnlyList<string>> ListNamesAsync(CancellationToken cancellationToken = default) =>
@@ -57,19 +59,26 @@ public sealed class RepositoryIndex(IStorageDriver driver, TagStore tags, ImageS
     private async Task<RepositoryView> GetViewAsync(RepositoryName repository, CancellationToken cancellationToken)
     {
         var now = time.GetTimestamp();
-        if (_views.TryGetValue(repository.Value, out var pending))
+        if (_views.TryGetValue(repository.Value, out var known))
         {
-            if (!pending.IsCompleted)
+            if (!known.IsCompleted)
             {
-                return await pending.WaitAsync(cancellationToken);
+                return await known.WaitAsync(cancellationToken);
             }
 
-            if (pending.IsCompletedSuccessfully && time.GetElapsedTime(pending.Result.ReadAt, now) < TimeToLive)
+            if (known.IsCompletedSuccessfully)
             {
-                return pending.Result;
+                // Local writes arrive as events; the time to live is for writes by other instances, so an old view is
+                // answered at once while a fresh one is read behind it.
+                if (time.GetElapsedTime(known.Result.ReadAt, now) >= TimeToLive)
+                {
+                    Refresh(repository, known, now);
+                }
+
+                return known.Result;
             }
 
-            _views.TryRemove(new KeyValuePair<string, Task<RepositoryView>>(repository.Value, pending));
+            _views.TryRemove(new KeyValuePair<string, Task<RepositoryView>>(repository.Value, known));
         }
 
         // One read per repository at a time; the read is not tied to the first caller's cancellation.
@@ -83,6 +92,27 @@ public sealed class RepositoryIndex(IStorageDriver driver, TagStore tags, ImageS
             _views.TryRemove(new KeyValuePair<string, Task<RepositoryView>>(repository.Value, read));
             throw;
         }
+    }
+
+    private void Refresh(RepositoryName repository, Task<RepositoryView> stale, long now)
+    {
+        if (!_refreshing.TryAdd(repository.Value, 0))
+        {
+            return;
+        }
+
+        _ = ReadAsync(repository, now).ContinueWith(
+            fresh =>
+            {
+                // Replaces only the view it was started from: an event that dropped it meanwhile wins.
+                if (fresh.IsCompletedSuccessfully)
+                {
+                    _views.TryUpdate(repository.Value, fresh, stale);
+                }
+
+                _refreshing.TryRemove(repository.Value, out _);
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private async Task<RepositoryView> ReadAsync(RepositoryName repository, long readAt)

@@ -30,8 +30,8 @@ internal static class UiPage
         await browser.WaitForAsync($"document.body.dataset.view === {Js(view)}");
     }
 
-    public static Task ScreenshotAsync(HeadlessChromium browser, string name) =>
-        browser.ScreenshotAsync(Path.Combine(ScreenshotDirectory, name + ".png"));
+    public static Task ScreenshotAsync(HeadlessChromium browser, string name, bool fullPage = true) =>
+        browser.ScreenshotAsync(Path.Combine(ScreenshotDirectory, name + ".png"), fullPage);
 
     public static string Js(string text) => System.Text.Json.JsonSerializer.Serialize(text);
 }

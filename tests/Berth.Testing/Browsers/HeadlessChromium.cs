@@ -121,10 +121,10 @@ public sealed class HeadlessChromium : IAsyncDisposable
         throw new TimeoutException($"waited {limit} for {condition}; the page shows: {text}");
     }
 
-    /// <summary>Saves a PNG of the page (the whole scrollable page, not just the viewport).</summary>
-    public async Task ScreenshotAsync(string path)
+    /// <summary>Saves a PNG of the page: the whole scrollable page, or only the viewport.</summary>
+    public async Task ScreenshotAsync(string path, bool fullPage = true)
     {
-        var shot = await SendAsync("Page.captureScreenshot", new JsonObject { ["format"] = "png", ["captureBeyondViewport"] = true });
+        var shot = await SendAsync("Page.captureScreenshot", new JsonObject { ["format"] = "png", ["captureBeyondViewport"] = fullPage });
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         await File.WriteAllBytesAsync(path, Convert.FromBase64String(shot.GetProperty("data").GetString()!));
     }
