@@ -45,6 +45,9 @@ public sealed class UiBrowserTests(UiRegistryFixture fixture) : IClassFixture<Ui
         var layers = await browser.EvaluateAsync("[...document.querySelectorAll('h2')].find(h => h.textContent === 'Layers').nextElementSibling.querySelectorAll('tbody tr').length");
         Assert.Equal(2, layers.GetInt32());
         Assert.Contains("PATH=/usr/local/sbin", (await browser.EvaluateAsync("document.body.innerText")).GetString());
+        var referrers = await browser.EvaluateAsync("[...document.querySelectorAll('h2')].find(h => h.textContent === 'Referrers').nextElementSibling.innerText");
+        Assert.Contains("application/spdx+json", referrers.GetString());
+        Assert.Contains(fixture.SbomDigest[7..19], referrers.GetString());
         await UiPage.ScreenshotAsync(browser, "image");
 
         await UiPage.ShowAsync(browser, "#/i/team-a/multi@1", "i");
