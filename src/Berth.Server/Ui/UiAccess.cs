@@ -24,6 +24,9 @@ internal sealed class UiAccess
 
     public static UiAccess For(HttpContext context) => new(context.User, context.RequestServices.GetService<AuthPipeline>());
 
+    /// <summary>True when the registry has auth configured (the UI then shows who is logged in).</summary>
+    public bool AuthRequired => _auth is not null;
+
     public string? UserName => _user.Identity?.IsAuthenticated == true ? _user.Identity.Name : null;
 
     public bool CanPull(string repository) => Allows(repository, "pull");

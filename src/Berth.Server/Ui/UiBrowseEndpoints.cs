@@ -21,7 +21,7 @@ internal static class UiBrowseEndpoints
         var host = registry.Configuration.Http.Host is { } configured && Uri.TryCreate(configured, UriKind.Absolute, out var uri)
             ? uri.Authority
             : context.Request.Host.Value ?? "localhost";
-        var body = new SessionResponse(access.UserName, registry.Configuration.Storage.DeleteEnabled, host, context.RequestServices.GetService(typeof(Auth.AuthPipeline)) is not null);
+        var body = new SessionResponse(access.UserName, registry.Configuration.Storage.DeleteEnabled, host, access.AuthRequired);
         return TypedResults.Json(body, UiJsonContext.Default.SessionResponse);
     }
 
@@ -142,8 +142,11 @@ internal static class UiBrowseEndpoints
     }
 
     /// <summary>Unknown and forbidden look the same, so the API does not reveal what exists.</summary>
-    public static IResult UnknownRepository(HttpContext context) =>
-        Problems.Of(Core.Errors.ErrorCode.NameUnknown, $"repository not known or not accessible: {context.Request.Query["repository"].ToString()[..Math.Min(256, context.Request.Query["repository"].ToString().Length)]}", StatusCodes.Status404NotFound);
+    public static IResult UnknownRepository(HttpContext context)
+    {
+        var name = context.Request.Query["repository"].ToString();
+        return Problems.Of(Core.Errors.ErrorCode.NameUnknown, $"repository not known or not accessible: {name[..Math.Min(name.Length, RepositoryName.MaxLength)]}", StatusCodes.Status404NotFound);
+    }
 
     private static DescriptorItem Item(Descriptor d) =>
         new(d.Digest.Value, d.MediaType, d.Size, d.Platform is { } p ? (p.Variant is null ? $"{p.Os}/{p.Architecture}" : $"{p.Os}/{p.Architecture}/{p.Variant}") : null, d.ArtifactType, d.Annotations);
