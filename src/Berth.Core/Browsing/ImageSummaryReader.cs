@@ -9,7 +9,7 @@ namespace Berth.Core.Browsing;
 
 /// <summary>
 /// Derives <see cref="ImageSummary"/> from a manifest and its config, read through the repository's links. A summary
-/// depends on content only, so it is kept by digest; the repository's links are still checked on every first read.
+/// depends on content only, so it is kept by digest; every read still checks the repository's revision link.
 /// </summary>
 public sealed class ImageSummaryReader(ManifestStore manifests, BlobStore blobs)
 {
@@ -25,7 +25,8 @@ public sealed class ImageSummaryReader(ManifestStore manifests, BlobStore blobs)
     {
         if (_summaries.TryGetValue(digest, out var known))
         {
-            return known;
+            // Known from any repository; shown for this one only if this one holds it.
+            return await manifests.IsRevisionAsync(repository, digest, cancellationToken) ? known : null;
         }
 
         var stored = await manifests.GetAsync(repository, digest, cancellationToken);

@@ -39,6 +39,17 @@ public sealed class UiApiTests(UiRegistryFixture fixture) : IClassFixture<UiRegi
         using var response = await client.GetAsync("/api/v1/repositories");
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.False(response.Headers.Contains("WWW-Authenticate"));
+
+        // The UI's login asks the token endpoint with its header: a wrong password must not open the browser's dialog.
+        using var login = new HttpRequestMessage(HttpMethod.Get, "/auth/token") { Headers = { Authorization = AuthRegistry.Basic("alice", "wrong") } };
+        login.Headers.Add("X-Berth-Request", "ui");
+        using var refused = await client.SendAsync(login);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.False(refused.Headers.Contains("WWW-Authenticate"));
+        using var registryClientLogin = new HttpRequestMessage(HttpMethod.Get, "/auth/token") { Headers = { Authorization = AuthRegistry.Basic("alice", "wrong") } };
+        using var challenged = await client.SendAsync(registryClientLogin);
+        Assert.True(challenged.Headers.Contains("WWW-Authenticate"));
+
         using var asset = await client.GetAsync("/ui/app.js");
         Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
     }

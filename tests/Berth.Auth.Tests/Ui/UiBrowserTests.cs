@@ -97,4 +97,28 @@ public sealed class UiBrowserTests(UiRegistryFixture fixture) : IClassFixture<Ui
         Assert.Equal(0, (await browser.EvaluateAsync("document.querySelectorAll('table.list').length")).GetInt32());
         await UiPage.ScreenshotAsync(browser, "no-access");
     }
+
+    [Fact]
+    public async Task With_htpasswd_the_ui_logs_in_with_basic_credentials_and_refuses_a_wrong_password()
+    {
+        using var directory = new TempDirectory("berth-ui-htpasswd");
+        var htpasswd = HtpasswdLines.Write(directory.Combine("htpasswd"), ("dave", "dave-pw-3c1d"));
+        await using var registry = await AuthRegistry.StartAsync(directory, $"""
+            auth:
+              htpasswd:
+                realm: berth
+                path: {htpasswd}
+            """);
+        (await Skopeo.PushAsync(fixture.Layout.Reference("tool"), $"docker://{registry.Host}/ops/tool:1", "dave:dave-pw-3c1d")).EnsureSuccess("push");
+        await using var browser = await HeadlessChromium.StartAsync();
+        await browser.NavigateAsync(registry.BaseAddress.ToString());
+        await browser.WaitForAsync("document.getElementById('login')");
+
+        await browser.EvaluateAsync("(() => { const f = document.getElementById('login'); f.user.value = 'dave'; f.password.value = 'wrong'; f.requestSubmit(); })()");
+        await browser.WaitForAsync("document.querySelector('#login .error')");
+
+        await UiPage.LoginAsync(browser, registry.BaseAddress, "dave", "dave-pw-3c1d");
+        Assert.Equal("ops/tool", (await browser.EvaluateAsync("document.querySelector('table.list tbody td a').textContent")).GetString());
+        Assert.StartsWith("Basic ", (await browser.EvaluateAsync("sessionStorage.getItem('berth.authorization')")).GetString());
+    }
 }

@@ -15,7 +15,8 @@ export function logout() { sessionStorage.removeItem(KEY); }
 /** Logs in with a user and password: a token from the built-in issuer when it exists, else Basic (htpasswd). */
 export async function login(user, password) {
   const basic = 'Basic ' + btoa(unescape(encodeURIComponent(`${user}:${password}`)));
-  const token = await fetch('/auth/token', { headers: { Authorization: basic }, cache: 'no-store' });
+  // The UI's header asks Berth to leave out the challenge, so a wrong password does not open the browser's dialog.
+  const token = await fetch('/auth/token', { headers: { Authorization: basic, 'X-Berth-Request': 'ui' }, cache: 'no-store' });
   if (token.ok) {
     const body = await token.json();
     sessionStorage.setItem(KEY, 'Bearer ' + (body.token || body.access_token));
@@ -32,11 +33,9 @@ async function call(method, path, params) {
   for (const [k, v] of Object.entries(params || {})) {
     if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, v);
   }
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: 'application/json', 'X-Berth-Request': 'ui' };
   const auth = authorization();
   if (auth) headers.Authorization = auth;
-  // A header no cross-site form can send: the API refuses deletes without it.
-  if (method !== 'GET') headers['X-Berth-Request'] = 'ui';
   const response = await fetch(url, { method, headers, cache: 'no-store' });
   if (response.status === 401) throw new Unauthorized();
   if (!response.ok) {
