@@ -8,8 +8,9 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
 # tool:package pairs; htpasswd (apache2-utils) writes the htpasswd files the auth tests compare against; nginx is the
-# reverse proxy in front of a registry served under http.prefix; systemd-analyze (systemd) verifies the packaged unit.
-for pair in skopeo:skopeo podman:podman docker-registry:docker-registry htpasswd:apache2-utils nginx:nginx-light systemd-analyze:systemd; do
+# reverse proxy in front of a registry served under http.prefix; systemd-analyze (systemd) verifies the packaged unit;
+# chromium (headless) drives the web UI in the UI tests.
+for pair in skopeo:skopeo podman:podman docker-registry:docker-registry htpasswd:apache2-utils nginx:nginx-light systemd-analyze:systemd chromium:chromium; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,4 +1,5 @@
 using Berth.Core.Blobs;
+using Berth.Core.Browsing;
 using Berth.Core.Caching;
 using Berth.Core.Collection;
 using Berth.Core.Configuration;
@@ -61,6 +62,9 @@ public static class BerthCoreServiceCollectionExtensions
         services.AddSingleton<ProxyExpiry>();
         services.AddSingleton<ProxyManifestSource>();
         services.AddSingleton<ProxyBlobSource>();
+        services.AddSingleton<ImageSummaryReader>();
+        services.AddSingleton<RepositoryIndex>();
+        services.AddSingleton<IRegistryEventHandler>(provider => provider.GetRequiredService<RepositoryIndex>());
         return services;
     }
 }

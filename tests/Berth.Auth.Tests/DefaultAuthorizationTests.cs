@@ -26,16 +26,16 @@ public sealed class DefaultAuthorizationTests : IDisposable
             """);
         await using var app = RegistryApplication.Build(
             configuration, new FilesystemDriver(new FilesystemDriverOptions { RootDirectory = _directory.Combine("store") }), urls: "http://127.0.0.1:0");
-        app.MapGet("/api/v1/repositories", () => "secret list");
+        app.MapGet("/extensions/secret-list", () => "secret list");
         await app.StartAsync();
         using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 
-        using var anonymous = await client.GetAsync("/api/v1/repositories");
+        using var anonymous = await client.GetAsync("/extensions/secret-list");
         await ErrorBody.AssertAsync(anonymous, HttpStatusCode.Unauthorized, "UNAUTHORIZED");
         Assert.Equal("Basic realm=\"test-realm\"", anonymous.Headers.WwwAuthenticate.ToString());
         Assert.Equal("registry/2.0", anonymous.Headers.GetValues("Docker-Distribution-API-Version").Single());
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/repositories") { Headers = { Authorization = AuthRegistry.Basic("alice", "alice-secret-1") } };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/extensions/secret-list") { Headers = { Authorization = AuthRegistry.Basic("alice", "alice-secret-1") } };
         using var signedIn = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
         await app.StopAsync();

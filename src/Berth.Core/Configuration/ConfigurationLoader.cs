@@ -84,6 +84,7 @@ public static class ConfigurationLoader
             },
             Health = HealthOptions.Bind(root.GetSection("health")),
             Retention = RetentionOptions.Bind(root.GetSection("retention")),
+            Ui = new UiOptions { Enabled = root.GetSection("ui")?.GetBool("enabled", true) ?? true },
             Auth = root.GetSection("auth"),
             Proxy = root.GetSection("proxy"),
             Warnings = [],

@@ -18,6 +18,8 @@ public sealed class RegistryConfiguration
     /// <summary>Berth's own <c>retention</c> section: policies and immutable tags.</summary>
     public RetentionOptions Retention { get; init; } = new();
 
+    public UiOptions Ui { get; init; } = new();
+
     /// <summary>The raw <c>auth</c> section, bound by the auth feature; null when the registry is open.</summary>
     public ConfigSection? Auth { get; init; }
 
@@ -113,4 +115,10 @@ public sealed class CatalogOptions
 {
     /// <summary>registry:2's default page size limit for _catalog.</summary>
     public int MaxEntries { get; init; } = 1000;
+}
+
+public sealed class UiOptions
+{
+    /// <summary>Berth's own web UI at / and its JSON API under /api/v1/ (<c>ui.enabled</c>).</summary>
+    public bool Enabled { get; init; } = true;
 }

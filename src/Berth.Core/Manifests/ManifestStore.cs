@@ -136,6 +136,25 @@ public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobSt
         return ManifestPutOutcome.Stored(digest, manifest!);
     }
 
+    /// <summary>Digests of the repository's manifest revisions (each read back through <see cref="GetAsync"/> before use).</summary>
+    public async Task<IReadOnlyList<Digest>> ListRevisionsAsync(RepositoryName repository, CancellationToken cancellationToken = default)
+    {
+        var root = $"{RegistryPaths.Repository(repository)}/_manifests/revisions";
+        var found = new List<Digest>();
+        foreach (var algorithm in await driver.ListAsync(root, cancellationToken) ?? [])
+        {
+            foreach (var encoded in await driver.ListAsync($"{root}/{algorithm}", cancellationToken) ?? [])
+            {
+                if (Digest.TryParse($"{algorithm}:{encoded}", out var digest))
+                {
+                    found.Add(digest);
+                }
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Deletes a revision, every tag that points to it and its referrer link; false when it was not there.</summary>
     public async Task<bool> DeleteAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {

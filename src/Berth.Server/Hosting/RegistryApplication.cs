@@ -9,6 +9,7 @@ using Berth.Server.Endpoints;
 using Berth.Server.Health;
 using Berth.Server.Notifications;
 using Berth.Server.Routing;
+using Berth.Server.Ui;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -122,12 +123,18 @@ public static class RegistryApplication
 
         app.UseMiddleware<RegistryMiddleware>();
         app.UseMiddleware<RegistryRouteMiddleware>();
+        if (configuration.Ui.Enabled)
+        {
+            app.UseMiddleware<UiApiChallengeMiddleware>();
+        }
+
 
         // Explicitly here, not first as WebApplication would place it: endpoints are matched on the path after the
         // http.prefix came off.
         app.UseRouting();
         security.UseSecurity(app);
         app.MapRegistry();
+        app.MapUi(configuration.Ui.Enabled);
         return app;
     }
 

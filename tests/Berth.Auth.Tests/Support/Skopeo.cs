@@ -6,9 +6,14 @@ internal static class Skopeo
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
     /// <summary>Pushes an OCI layout tag to the registry; returns skopeo's result so refusals can be asserted.</summary>
-    public static Task<ExternalProcess.Result> PushAsync(string source, string destination, string? credentials, string? certDir = null)
+    public static Task<ExternalProcess.Result> PushAsync(string source, string destination, string? credentials, string? certDir = null, bool allPlatforms = false)
     {
         List<string> arguments = ["--insecure-policy", "copy", "--retry-times", "0"];
+        if (allPlatforms)
+        {
+            arguments.Add("--all");
+        }
+
         arguments.AddRange(certDir is null ? ["--dest-tls-verify=false"] : ["--dest-cert-dir", certDir]);
         if (credentials is not null)
         {
