@@ -65,8 +65,13 @@ internal sealed class CoreRegistry : IDisposable
             new FakeTimeProvider(DateTimeOffset.Parse("2025-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture)), null,
             "  gc:\n" + string.Join('\n', section.Split('\n').Select(line => "    " + line.Trim())));
 
-    /// <summary>Another instance on the same store and clock, with a cache of its own.</summary>
-    public CoreRegistry Replica() => new(Root, ownsRoot: false, Time);
+    /// <summary>A registry with more top-level YAML (a <c>retention:</c> section), its driver optionally wrapped.</summary>
+    public static CoreRegistry CreateWithYaml(string topLevelYaml, Func<IStorageDriver, IStorageDriver>? decorateDriver = null) =>
+        new(Directory.CreateTempSubdirectory("berth-core-").FullName, ownsRoot: true,
+            new FakeTimeProvider(DateTimeOffset.Parse("2025-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture)), decorateDriver, topLevelYaml);
+
+    /// <summary>Another instance on the same store and clock, with a cache of its own (and its own reference guard).</summary>
+    public CoreRegistry Replica(Func<IStorageDriver, IStorageDriver>? decorateDriver = null) => new(Root, ownsRoot: false, Time, decorateDriver);
 
     public string Root { get; }
 
