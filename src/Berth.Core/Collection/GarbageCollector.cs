@@ -161,10 +161,14 @@ public sealed class GarbageCollector(
 
     private async Task<bool> TryDeleteManifestAsync(RepositoryName repository, Digest manifest, DateTimeOffset cutoff, CollectionEpoch epoch, CancellationToken cancellationToken)
     {
+        // An index pushed after the mark may list this untagged manifest as a child: that push rewrites neither the
+        // child's revision link nor a tag, but it holds the child and (in another instance, out of the guard's sight)
+        // touches the child's data, so the data's time counts as a reference too.
         await using var hold = await guard.HoldForCollectionAsync(manifest, cancellationToken);
         if (guard.ReferencedSince(manifest, epoch) ||
             (await tags.FindAsync(repository, manifest, cancellationToken)).Count > 0 ||
-            await marker.IsModifiedSinceAsync(RegistryPaths.ManifestRevisionLink(repository, manifest), cutoff, cancellationToken))
+            await marker.IsModifiedSinceAsync(RegistryPaths.ManifestRevisionLink(repository, manifest), cutoff, cancellationToken) ||
+            await marker.IsModifiedSinceAsync(RegistryPaths.BlobData(manifest), cutoff, cancellationToken))
         {
             return false;
         }
