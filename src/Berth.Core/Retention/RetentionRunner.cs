@@ -24,6 +24,21 @@ public sealed class RetentionRunner(
 {
     public async Task<RetentionSummary> ApplyAsync(bool dryRun, TextWriter output, CancellationToken cancellationToken = default)
     {
+        // Registered with the guard as a collection is, so every hold a push releases during the pass is recorded: an
+        // index pushed meanwhile that lists an old untagged manifest changes none of the times the pass re-reads.
+        var epoch = guard.BeginCollection();
+        try
+        {
+            return await ApplyCoreAsync(dryRun, epoch, output, cancellationToken);
+        }
+        finally
+        {
+            guard.EndCollection();
+        }
+    }
+
+    private async Task<RetentionSummary> ApplyCoreAsync(bool dryRun, CollectionEpoch epoch, TextWriter output, CancellationToken cancellationToken)
+    {
         var options = configuration.Retention;
         var summary = new RetentionSummary { DryRun = dryRun };
         foreach (var name in await catalog.FindAsync(["_manifests"], cancellationToken))
@@ -48,7 +63,7 @@ public sealed class RetentionRunner(
                 {
                     await output.WriteLineAsync($"{name}: would delete {what}: {deletion.Reason}");
                 }
-                else if (await DeleteAsync(repository, snapshot, deletion, cancellationToken))
+                else if (await DeleteAsync(repository, snapshot, deletion, epoch, cancellationToken))
                 {
                     await output.WriteLineAsync($"{name}: deleting {what}: {deletion.Reason}");
                 }
@@ -79,7 +94,7 @@ public sealed class RetentionRunner(
         return summary;
     }
 
-    private async Task<bool> DeleteAsync(RepositoryName repository, RepositorySnapshot snapshot, RetentionDeletion deletion, CancellationToken cancellationToken)
+    private async Task<bool> DeleteAsync(RepositoryName repository, RepositorySnapshot snapshot, RetentionDeletion deletion, CollectionEpoch epoch, CancellationToken cancellationToken)
     {
         if (deletion.Tag is { } tag)
         {
@@ -92,10 +107,11 @@ public sealed class RetentionRunner(
         // starts after the delete and stores it again.
         await using var hold = await guard.HoldForCollectionAsync(deletion.Digest, cancellationToken);
 
-        // Pushed again (by tag or digest: a push rewrites the revision link before it tags) or untagged again since the
-        // snapshot: its times are newer than anything the pass saw. One read, not a scan of every tag.
+        // Referenced by a push in this process since the pass began (an index listing it), pushed again (by tag or
+        // digest: a push rewrites the revision link before it tags) or untagged again since the snapshot: its times are
+        // newer than anything the pass saw. One read, not a scan of every tag.
         var revision = snapshot.Revisions[deletion.Digest];
-        if (await TimesAsync(repository, deletion.Digest, cancellationToken) is not { } times || times.UntaggedSince > revision.UntaggedSince)
+        if (guard.ReferencedSince(deletion.Digest, epoch) || await TimesAsync(repository, deletion.Digest, cancellationToken) is not { } times || times.UntaggedSince > revision.UntaggedSince)
         {
             return false;
         }
