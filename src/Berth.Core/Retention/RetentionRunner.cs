@@ -99,8 +99,7 @@ public sealed class RetentionRunner(
         if (deletion.Tag is { } tag)
         {
             var before = snapshot.Tags.Single(t => t.Name == tag);
-            var now = await ReadTagAsync(repository, tag, cancellationToken);
-            return now == before && await writer.DeleteTagAsync(repository, tag, cancellationToken);
+            return await writer.DeleteTagIfAsync(repository, tag, async ct => await ReadTagAsync(repository, tag, ct) == before, cancellationToken);
         }
 
         // Held like a garbage collector's delete: a push of this manifest finishes its write before the re-check, or

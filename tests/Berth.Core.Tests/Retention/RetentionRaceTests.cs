@@ -40,4 +40,36 @@ public sealed class RetentionRaceTests
         Assert.True(hooked.Fired);
         Assert.True(await registry.Driver.StatAsync(RegistryPaths.ManifestRevisionLink(repository, child)) is not null, "retention deleted the child of an index pushed (201) during its pass");
     }
+
+    [Fact]
+    public async Task A_tag_pushed_again_while_retention_deletes_it_stays_with_the_new_push()
+    {
+        HookedStorageDriver? hooked = null;
+        using var registry = CoreRegistry.CreateWithYaml("""
+            retention:
+              policies:
+                - repositories: ["**"]
+                  deletetagsolderthan: 1h
+            """, driver => hooked = new HookedStorageDriver(driver));
+        var repository = CoreRegistry.Repository("ret/nightly");
+        await registry.PushImageAsync(repository, "nightly", "yesterday's build");
+        IndexChildCollectionTests.Age(registry, RegistryPaths.TagCurrentLink(repository, "nightly"));
+        registry.Time.SetUtcNow(DateTimeOffset.UtcNow);
+
+        // After the pass re-read the tag (still yesterday's: it goes), as it deletes it, the nightly push arrives. It
+        // runs beside the delete: a push that has to wait for the delete must not hold the delete up.
+        Task<(Digests.Digest Digest, byte[] Content)>? push = null;
+        hooked!.Before((operation, path) => operation == "delete" && path == RegistryPaths.Tag(repository, "nightly"), async () =>
+        {
+            push = Task.Run(() => registry.PushImageAsync(repository, "nightly", "today's build"));
+            await Task.WhenAny(push, Task.Delay(TimeSpan.FromMilliseconds(500)));
+        });
+
+        await registry.Get<RetentionRunner>().ApplyAsync(dryRun: false, TextWriter.Null);
+        var today = await push!;
+
+        var current = await registry.Driver.GetContentAsync(RegistryPaths.TagCurrentLink(repository, "nightly"));
+        Assert.True(current is not null, "retention deleted a tag that a push (201) had just moved");
+        Assert.Equal(today.Digest.Value, System.Text.Encoding.ASCII.GetString(current));
+    }
 }
