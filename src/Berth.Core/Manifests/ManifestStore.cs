@@ -45,6 +45,14 @@ public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobSt
     }
 
     /// <summary>
+    /// The stored bytes of a revision of the repository, as they are, for the collector's mark: also those
+    /// <see cref="GetAsync"/> refuses to serve (a duplicate key that registry:2's Go parser took), whose references
+    /// still count. Null when the digest is no revision or its data is gone or larger than a manifest may be.
+    /// </summary>
+    internal async Task<byte[]?> ReadStoredRevisionAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
+        await IsRevisionAsync(repository, digest, cancellationToken) ? await ReadLimitedAsync(digest, cancellationToken) : null;
+
+    /// <summary>
     /// The manifest bytes by digest alone. Private: every read on behalf of a repository goes through
     /// <see cref="GetAsync"/>, which checks the repository's revision link first.
     /// </summary>
