@@ -200,8 +200,8 @@ public sealed class RetentionRunner(
     }
 
     /// <summary>
-    /// The later of the revision link's time (its last push) and the untag record's, and whether there is a record;
-    /// null when the digest is no revision of the repository.
+    /// The latest of the revision link's time (its last push), the untag record's and the data's (its last reference by
+    /// a push, a touch), and whether there is a record; null when the digest is no revision of the repository.
     /// </summary>
     private async Task<(DateTimeOffset UntaggedSince, bool Recorded)?> TimesAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
     {
@@ -214,7 +214,16 @@ public sealed class RetentionRunner(
         }
 
         var record = await driver.StatAsync(RegistryPaths.UntaggedRecord(repository, digest), cancellationToken);
-        return (record is not null && record.LastModified > pushed.LastModified ? record.LastModified : pushed.LastModified, record is not null);
+        var since = record is not null && record.LastModified > pushed.LastModified ? record.LastModified : pushed.LastModified;
+
+        // A push that relies on the manifest without rewriting its revision link (an index listing it as a child)
+        // touches its data: read last, so a push in another process during the pass is seen here or by the re-check.
+        if (await driver.StatAsync(RegistryPaths.BlobData(digest), cancellationToken) is { IsDirectory: false } data && data.LastModified > since)
+        {
+            since = data.LastModified;
+        }
+
+        return (since, record is not null);
     }
 
     /// <summary>Untag records of manifests deleted since (through the API, or by garbage collection) are dropped.</summary>

@@ -24,11 +24,13 @@ internal sealed class CoreRegistry : IDisposable
 {
     private readonly ServiceProvider _provider;
     private readonly bool _ownsRoot;
+    private readonly string _extraYaml;
 
     private CoreRegistry(string root, bool ownsRoot, FakeTimeProvider time, Func<IStorageDriver, IStorageDriver>? decorateDriver = null, string garbageCollectionYaml = "")
     {
         Root = root;
         _ownsRoot = ownsRoot;
+        _extraYaml = garbageCollectionYaml;
         Time = time;
         var yaml = $$"""
             version: 0.1
@@ -70,8 +72,8 @@ internal sealed class CoreRegistry : IDisposable
         new(Directory.CreateTempSubdirectory("berth-core-").FullName, ownsRoot: true,
             new FakeTimeProvider(DateTimeOffset.Parse("2025-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture)), decorateDriver, topLevelYaml);
 
-    /// <summary>Another instance on the same store and clock, with a cache of its own (and its own reference guard).</summary>
-    public CoreRegistry Replica(Func<IStorageDriver, IStorageDriver>? decorateDriver = null) => new(Root, ownsRoot: false, Time, decorateDriver);
+    /// <summary>Another instance on the same store, clock and configuration, with a cache (and a reference guard) of its own.</summary>
+    public CoreRegistry Replica(Func<IStorageDriver, IStorageDriver>? decorateDriver = null) => new(Root, ownsRoot: false, Time, decorateDriver, _extraYaml);
 
     public string Root { get; }
 

@@ -72,4 +72,30 @@ public sealed class RetentionRaceTests
         Assert.True(current is not null, "retention deleted a tag that a push (201) had just moved");
         Assert.Equal(today.Digest.Value, System.Text.Encoding.ASCII.GetString(current));
     }
+
+    [Fact]
+    public async Task A_pass_run_beside_a_serving_instance_keeps_an_old_untagged_manifest_that_an_index_pushed_there_lists()
+    {
+        using var serving = CoreRegistry.CreateWithYaml(DeleteUntaggedAfterAnHour);
+        HookedStorageDriver? hooked = null;
+        using var retaining = serving.Replica(driver => hooked = new HookedStorageDriver(driver));
+        var repository = CoreRegistry.Repository("ret/beside");
+        var (child, childContent) = await serving.PushImageAsync(repository, tag: null, "platform layer, pushed long ago");
+        IndexChildCollectionTests.Age(serving, RegistryPaths.ManifestRevisionLink(repository, child), RegistryPaths.BlobData(child));
+        serving.Time.SetUtcNow(DateTimeOffset.UtcNow);
+
+        // The `berth retention apply` process read the child's times; the index arrives at the serving registry.
+        _ = retaining.Driver;
+        hooked!.Before((operation, path) => operation == "stat" && path == RegistryPaths.UntaggedRecord(repository, child), async () =>
+        {
+            var outcome = await serving.Manifests.PutAsync(repository, "latest", expectedDigest: null, IndexChildCollectionTests.Index(child, childContent.Length), MediaTypes.OciIndex);
+            Assert.Null(outcome.Error);
+        });
+
+        await retaining.Get<RetentionRunner>().ApplyAsync(dryRun: false, TextWriter.Null);
+
+        Assert.True(hooked.Fired);
+        Assert.True(await serving.Driver.StatAsync(RegistryPaths.ManifestRevisionLink(repository, child)) is not null,
+            "retention in another process deleted the child of an index pushed (201) during its pass");
+    }
 }
