@@ -88,7 +88,13 @@ internal static class BlobEndpoints
     /// </summary>
     private static async Task<BlobDescriptor?> StatForPushAsync(RegistryServices registry, RepositoryName name, Digest digest, CancellationToken cancellationToken)
     {
-        if (registry.Configuration.Storage.ReadOnly || !await registry.Blobs.IsLinkedAsync(name, digest, cancellationToken))
+        // Not linked: unknown here whatever the store holds (a missing link is never cached, so it is read once).
+        if (!await registry.Blobs.IsLinkedAsync(name, digest, cancellationToken))
+        {
+            return null;
+        }
+
+        if (registry.Configuration.Storage.ReadOnly)
         {
             return await registry.Blobs.StatAsync(name, digest, cancellationToken);
         }
