@@ -37,6 +37,7 @@ public static class BerthCoreServiceCollectionExtensions
         services.AddSingleton<TagStore>();
         services.AddSingleton<RepositoryCatalog>();
         services.AddSingleton<TagGuard>();
+        services.AddSingleton<TagWriteLocks>();
         services.AddSingleton<RegistryWriter>();
         services.AddSingleton<ManifestStore>();
         services.AddSingleton<ReferrerStore>();

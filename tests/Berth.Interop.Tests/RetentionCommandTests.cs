@@ -85,6 +85,7 @@ public sealed class RetentionCommandTests : BerthOnDiskTest
         Assert.Contains("0 tags and 0 manifests deleted", await RetentionAsync(), StringComparison.Ordinal);
         File.SetLastWriteTimeUtc(Store($"repositories/team/app/_untagged/sha256/{b[7..]}"), DateTime.UtcNow.AddHours(-73));
         File.SetLastWriteTimeUtc(Store($"repositories/team/app/_manifests/revisions/sha256/{b[7..]}/link"), DateTime.UtcNow.AddHours(-73));
+        File.SetLastWriteTimeUtc(Store($"blobs/sha256/{b[7..9]}/{b[7..]}/data"), DateTime.UtcNow.AddHours(-73));
         var later = await RetentionAsync();
         Assert.Contains($"team/app: deleting manifest {b}: untagged", later, StringComparison.Ordinal);
         await Task.Delay(TimeSpan.FromSeconds(2.5));

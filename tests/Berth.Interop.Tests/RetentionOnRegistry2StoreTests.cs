@@ -41,6 +41,7 @@ public sealed class RetentionOnRegistry2StoreTests : IDisposable
         // first was pushed 200h ago, the tag moved to second 10h ago.
         var revision = Path.Combine(store, $"docker/registry/v2/repositories/team/app/_manifests/revisions/sha256/{first[7..]}/link");
         File.SetLastWriteTimeUtc(revision, DateTime.UtcNow.AddHours(-200));
+        File.SetLastWriteTimeUtc(Path.Combine(store, $"docker/registry/v2/blobs/sha256/{first[7..9]}/{first[7..]}/data"), DateTime.UtcNow.AddHours(-200));
         File.SetLastWriteTimeUtc(Path.Combine(tag, $"index/sha256/{first[7..]}/link"), DateTime.UtcNow.AddHours(-200));
         SetTagMovedAt(tag, second, DateTime.UtcNow.AddHours(-10));
         var young = await RetentionAsync(config);

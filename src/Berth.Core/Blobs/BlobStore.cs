@@ -74,7 +74,8 @@ public sealed class BlobStore(IStorageDriver driver, LinkStore links, IRegistryC
     public Task<bool> IsLayerLinkedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         links.PointsToAsync(RegistryPaths.LayerLink(repository, digest), digest, cancellationToken);
 
-    private async Task<bool> IsLinkedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
+    /// <summary>Whether the repository links the digest, as a layer or as a manifest revision (its data may be gone).</summary>
+    public async Task<bool> IsLinkedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         await IsLayerLinkedAsync(repository, digest, cancellationToken) ||
         await links.PointsToAsync(RegistryPaths.ManifestRevisionLink(repository, digest), digest, cancellationToken);
 }

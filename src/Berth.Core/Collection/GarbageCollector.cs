@@ -140,7 +140,7 @@ public sealed class GarbageCollector(
             await output.WriteLineAsync($"{repository}: kept untagged manifest {child}: a tagged index lists it (registry:2 2.8 would delete its blobs, distribution#3178)");
         }
 
-        var purged = options.DryRun || options.Quarantine <= TimeSpan.Zero ? 0 : await PurgeQuarantineAsync(startedAt - options.Quarantine, epoch, cancellationToken);
+        var purged = options.DryRun || options.Quarantine <= TimeSpan.Zero ? 0 : await PurgeQuarantineAsync(startedAt - options.Quarantine, marked, epoch, cancellationToken);
         var bytesEligible = eligibleBlobs.Sum(b => b.Size);
         await output.WriteLineAsync(
             $"berth: {repositories.Count} repositories, {marked.Count} blobs marked, {eligibleBlobs.Count} blobs ({bytesEligible} bytes) and {eligibleManifests.Count} manifests " +
@@ -161,10 +161,14 @@ public sealed class GarbageCollector(
 
     private async Task<bool> TryDeleteManifestAsync(RepositoryName repository, Digest manifest, DateTimeOffset cutoff, CollectionEpoch epoch, CancellationToken cancellationToken)
     {
+        // An index pushed after the mark may list this untagged manifest as a child: that push rewrites neither the
+        // child's revision link nor a tag, but it holds the child and (in another instance, out of the guard's sight)
+        // touches the child's data, so the data's time counts as a reference too.
         await using var hold = await guard.HoldForCollectionAsync(manifest, cancellationToken);
         if (guard.ReferencedSince(manifest, epoch) ||
             (await tags.FindAsync(repository, manifest, cancellationToken)).Count > 0 ||
-            await marker.IsModifiedSinceAsync(RegistryPaths.ManifestRevisionLink(repository, manifest), cutoff, cancellationToken))
+            await marker.IsModifiedSinceAsync(RegistryPaths.ManifestRevisionLink(repository, manifest), cutoff, cancellationToken) ||
+            await marker.IsModifiedSinceAsync(RegistryPaths.BlobData(manifest), cutoff, cancellationToken))
         {
             return false;
         }
@@ -192,11 +196,20 @@ public sealed class GarbageCollector(
         return deleted;
     }
 
-    private async Task<int> PurgeQuarantineAsync(DateTimeOffset cutoff, CollectionEpoch epoch, CancellationToken cancellationToken)
+    private async Task<int> PurgeQuarantineAsync(DateTimeOffset cutoff, HashSet<Digest> marked, CollectionEpoch epoch, CancellationToken cancellationToken)
     {
         var purged = 0;
         foreach (var (digest, since, _) in await quarantine.ListAsync(cancellationToken))
         {
+            if (marked.Contains(digest))
+            {
+                // A stored manifest references it: another instance stored that manifest in the moment the blob went
+                // into quarantine (the move is not atomic with its time check across instances). Bring it back.
+                await using var restoring = await guard.HoldForCollectionAsync(digest, cancellationToken);
+                await quarantine.TryRestoreAsync(digest, cancellationToken);
+                continue;
+            }
+
             if (since > cutoff)
             {
                 continue;

@@ -28,9 +28,9 @@ public sealed class RepositoryMarker(IStorageDriver driver, ManifestStore manife
         {
             var stored = await manifests.GetAsync(repository, revision, cancellationToken);
             parsed[revision] = stored is null ? null : ManifestParser.Parse(stored.Content, stored.MediaType).Manifest;
-            if (stored is not null && parsed[revision] is null)
+            if (parsed[revision] is null && (stored?.Content ?? await manifests.ReadStoredRevisionAsync(repository, revision, cancellationToken)) is { } content)
             {
-                unparsed[revision] = ManifestDigestScan.Find(stored.Content);
+                unparsed[revision] = ManifestDigestScan.Find(content);
             }
         }
 
@@ -136,6 +136,11 @@ public sealed class RepositoryMarker(IStorageDriver driver, ManifestStore manife
             marked.Add(next);
             if (await manifests.GetAsync(repository, next, cancellationToken) is not { } stored)
             {
+                if (await manifests.ReadStoredRevisionAsync(repository, next, cancellationToken) is { } content)
+                {
+                    marked.UnionWith(ManifestDigestScan.Find(content));
+                }
+
                 continue;
             }
 

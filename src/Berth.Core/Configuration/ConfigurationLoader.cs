@@ -191,7 +191,7 @@ public static class ConfigurationLoader
             {
                 Enabled = purging.GetBool("enabled", true),
                 Age = purging.GetDuration("age", TimeSpan.FromHours(168)),
-                Interval = purging.GetDuration("interval", TimeSpan.FromHours(24)),
+                Interval = ConfigurationLimits.AtMost(purging, "interval", purging.GetDuration("interval", TimeSpan.FromHours(24)), ConfigurationLimits.LongestInterval),
                 DryRun = purging.GetBool("dryrun", false),
             },
             GarbageCollection = BindGarbageCollection(storage.GetSection("gc")),
@@ -209,12 +209,12 @@ public static class ConfigurationLoader
         var options = new GarbageCollectionOptions
         {
             Enabled = gc.GetBool("enabled", false),
-            Interval = gc.GetDuration("interval", defaults.Interval),
+            Interval = ConfigurationLimits.AtMost(gc, "interval", gc.GetDuration("interval", defaults.Interval), ConfigurationLimits.LongestInterval),
             GracePeriodConfigured = !string.IsNullOrEmpty(gc.GetString("graceperiod")),
-            GracePeriod = gc.GetDuration("graceperiod", defaults.GracePeriod),
+            GracePeriod = ConfigurationLimits.AtMost(gc, "graceperiod", gc.GetDuration("graceperiod", defaults.GracePeriod), ConfigurationLimits.LongestRetention),
             DeleteUntagged = gc.GetBool("deleteuntagged", false),
             DryRun = gc.GetBool("dryrun", false),
-            Quarantine = gc.GetDuration("quarantine", defaults.Quarantine),
+            Quarantine = ConfigurationLimits.AtMost(gc, "quarantine", gc.GetDuration("quarantine", defaults.Quarantine), ConfigurationLimits.LongestRetention),
         };
         foreach (var (key, value) in new[] { ("interval", options.Interval), ("graceperiod", options.GracePeriod), ("quarantine", options.Quarantine) })
         {

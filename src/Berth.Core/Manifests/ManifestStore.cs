@@ -45,6 +45,14 @@ public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobSt
     }
 
     /// <summary>
+    /// The stored bytes of a revision of the repository, as they are, for the collector's mark: also those
+    /// <see cref="GetAsync"/> refuses to serve (a duplicate key that registry:2's Go parser took), whose references
+    /// still count. Null when the digest is no revision or its data is gone or larger than a manifest may be.
+    /// </summary>
+    internal async Task<byte[]?> ReadStoredRevisionAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
+        await IsRevisionAsync(repository, digest, cancellationToken) ? await ReadLimitedAsync(digest, cancellationToken) : null;
+
+    /// <summary>
     /// The manifest bytes by digest alone. Private: every read on behalf of a repository goes through
     /// <see cref="GetAsync"/>, which checks the repository's revision link first.
     /// </summary>
@@ -116,7 +124,14 @@ public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobSt
 
         // Held from the check to the write, so a collector cannot delete a referenced blob in between: the manifest
         // is stored with every blob present, or refused with MANIFEST_BLOB_UNKNOWN.
-        // The manifest's own digest comes last: a new one is not in the store yet.
+        // The manifest's own digest comes last: a new one is not in the store yet. A reference the repository does not
+        // link is refused first: holding it would touch it, or restore it from quarantine, for a repository that
+        // has no right to it.
+        if (await FindUnlinkedReferenceAsync(repository, manifest!, cancellationToken) is { } unlinked)
+        {
+            return ManifestPutOutcome.Failed(unlinked);
+        }
+
         await using var hold = await guard.ReferenceAsync(
             [.. manifest!.BlobReferences, .. manifest.Manifests.Select(m => m.Digest), digest], cancellationToken);
         if (await FindMissingReferenceAsync(repository, manifest, cancellationToken) is { } missing)
@@ -170,6 +185,34 @@ public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobSt
 
     private static Dictionary<string, string> DigestDetail(string digest) => new(StringComparer.Ordinal) { ["digest"] = digest };
 
+    /// <summary>The first reference the repository does not link (links only; the data is checked under the hold).</summary>
+    private async Task<RegistryError?> FindUnlinkedReferenceAsync(RepositoryName repository, ParsedManifest manifest, CancellationToken cancellationToken)
+    {
+        // All at once, as the check under the hold does (which then finds the links in the cache).
+        var references = manifest.BlobReferences.Distinct().ToList();
+        var linked = await Task.WhenAll(references.Select(blob => blobs.IsLinkedAsync(repository, blob, cancellationToken)));
+        if (Array.IndexOf(linked, false) is var first and >= 0)
+        {
+            return BlobUnknown(repository, references[first]);
+        }
+
+        foreach (var child in manifest.Manifests)
+        {
+            if (!await IsRevisionAsync(repository, child.Digest, cancellationToken))
+            {
+                return ChildUnknown(repository, child.Digest);
+            }
+        }
+
+        return null;
+    }
+
+    private static RegistryError BlobUnknown(RepositoryName repository, Digest blob) =>
+        new(ErrorCode.ManifestBlobUnknown, $"blob {blob} referenced by the manifest is not in repository {repository}", DigestDetail(blob.Value));
+
+    private static RegistryError ChildUnknown(RepositoryName repository, Digest child) =>
+        new(ErrorCode.ManifestBlobUnknown, $"manifest {child} referenced by the index is not in repository {repository}", DigestDetail(child.Value));
+
     private async Task<RegistryError?> FindMissingReferenceAsync(RepositoryName repository, ParsedManifest manifest, CancellationToken cancellationToken)
     {
         // distribution-spec: the subject is the one reference that may be missing ("the registry MUST NOT reject
@@ -182,7 +225,7 @@ public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobSt
         {
             if (found[i] is null)
             {
-                return new RegistryError(ErrorCode.ManifestBlobUnknown, $"blob {references[i]} referenced by the manifest is not in repository {repository}", DigestDetail(references[i].Value));
+                return BlobUnknown(repository, references[i]);
             }
         }
 
@@ -190,7 +233,7 @@ public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobSt
         {
             if (!await IsRevisionAsync(repository, child.Digest, cancellationToken))
             {
-                return new RegistryError(ErrorCode.ManifestBlobUnknown, $"manifest {child.Digest} referenced by the index is not in repository {repository}", DigestDetail(child.Digest.Value));
+                return ChildUnknown(repository, child.Digest);
             }
         }
 

@@ -37,7 +37,7 @@ public sealed class RetentionOptions
             throw retention.Error(unknown, $"is not a retention key; use {string.Join(", ", known)}");
         }
 
-        var interval = retention.GetDuration("interval", TimeSpan.FromHours(1));
+        var interval = ConfigurationLimits.AtMost(retention, "interval", retention.GetDuration("interval", TimeSpan.FromHours(1)), ConfigurationLimits.LongestInterval);
         if (interval < TimeSpan.FromMinutes(1))
         {
             throw retention.Error("interval", $"'{retention.GetString("interval")}' is too short: use 1m or more");

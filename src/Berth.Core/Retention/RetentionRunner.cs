@@ -24,6 +24,21 @@ public sealed class RetentionRunner(
 {
     public async Task<RetentionSummary> ApplyAsync(bool dryRun, TextWriter output, CancellationToken cancellationToken = default)
     {
+        // Registered with the guard as a collection is, so every hold a push releases during the pass is recorded: an
+        // index pushed meanwhile that lists an old untagged manifest changes none of the times the pass re-reads.
+        var epoch = guard.BeginCollection();
+        try
+        {
+            return await ApplyCoreAsync(dryRun, epoch, output, cancellationToken);
+        }
+        finally
+        {
+            guard.EndCollection();
+        }
+    }
+
+    private async Task<RetentionSummary> ApplyCoreAsync(bool dryRun, CollectionEpoch epoch, TextWriter output, CancellationToken cancellationToken)
+    {
         var options = configuration.Retention;
         var summary = new RetentionSummary { DryRun = dryRun };
         foreach (var name in await catalog.FindAsync(["_manifests"], cancellationToken))
@@ -48,7 +63,7 @@ public sealed class RetentionRunner(
                 {
                     await output.WriteLineAsync($"{name}: would delete {what}: {deletion.Reason}");
                 }
-                else if (await DeleteAsync(repository, snapshot, deletion, cancellationToken))
+                else if (await DeleteAsync(repository, snapshot, deletion, epoch, cancellationToken))
                 {
                     await output.WriteLineAsync($"{name}: deleting {what}: {deletion.Reason}");
                 }
@@ -79,23 +94,23 @@ public sealed class RetentionRunner(
         return summary;
     }
 
-    private async Task<bool> DeleteAsync(RepositoryName repository, RepositorySnapshot snapshot, RetentionDeletion deletion, CancellationToken cancellationToken)
+    private async Task<bool> DeleteAsync(RepositoryName repository, RepositorySnapshot snapshot, RetentionDeletion deletion, CollectionEpoch epoch, CancellationToken cancellationToken)
     {
         if (deletion.Tag is { } tag)
         {
             var before = snapshot.Tags.Single(t => t.Name == tag);
-            var now = await ReadTagAsync(repository, tag, cancellationToken);
-            return now == before && await writer.DeleteTagAsync(repository, tag, cancellationToken);
+            return await writer.DeleteTagIfAsync(repository, tag, async ct => await ReadTagAsync(repository, tag, ct) == before, cancellationToken);
         }
 
         // Held like a garbage collector's delete: a push of this manifest finishes its write before the re-check, or
         // starts after the delete and stores it again.
         await using var hold = await guard.HoldForCollectionAsync(deletion.Digest, cancellationToken);
 
-        // Pushed again (by tag or digest: a push rewrites the revision link before it tags) or untagged again since the
-        // snapshot: its times are newer than anything the pass saw. One read, not a scan of every tag.
+        // Referenced by a push in this process since the pass began (an index listing it), pushed again (by tag or
+        // digest: a push rewrites the revision link before it tags) or untagged again since the snapshot: its times are
+        // newer than anything the pass saw. One read, not a scan of every tag.
         var revision = snapshot.Revisions[deletion.Digest];
-        if (await TimesAsync(repository, deletion.Digest, cancellationToken) is not { } times || times.UntaggedSince > revision.UntaggedSince)
+        if (guard.ReferencedSince(deletion.Digest, epoch) || await TimesAsync(repository, deletion.Digest, cancellationToken) is not { } times || times.UntaggedSince > revision.UntaggedSince)
         {
             return false;
         }
@@ -185,8 +200,8 @@ public sealed class RetentionRunner(
     }
 
     /// <summary>
-    /// The later of the revision link's time (its last push) and the untag record's, and whether there is a record;
-    /// null when the digest is no revision of the repository.
+    /// The latest of the revision link's time (its last push), the untag record's and the data's (its last reference by
+    /// a push, a touch), and whether there is a record; null when the digest is no revision of the repository.
     /// </summary>
     private async Task<(DateTimeOffset UntaggedSince, bool Recorded)?> TimesAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
     {
@@ -199,7 +214,16 @@ public sealed class RetentionRunner(
         }
 
         var record = await driver.StatAsync(RegistryPaths.UntaggedRecord(repository, digest), cancellationToken);
-        return (record is not null && record.LastModified > pushed.LastModified ? record.LastModified : pushed.LastModified, record is not null);
+        var since = record is not null && record.LastModified > pushed.LastModified ? record.LastModified : pushed.LastModified;
+
+        // A push that relies on the manifest without rewriting its revision link (an index listing it as a child)
+        // touches its data: read last, so a push in another process during the pass is seen here or by the re-check.
+        if (await driver.StatAsync(RegistryPaths.BlobData(digest), cancellationToken) is { IsDirectory: false } data && data.LastModified > since)
+        {
+            since = data.LastModified;
+        }
+
+        return (since, record is not null);
     }
 
     /// <summary>Untag records of manifests deleted since (through the API, or by garbage collection) are dropped.</summary>

@@ -232,7 +232,12 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, Registry
     public async Task<BlobDescriptor?> MountAsync(RepositoryName repository, RepositoryName from, Digest digest, CancellationToken cancellationToken = default)
     {
         // A mount replaces an upload, so it is a decision to skip writing data: the store must still have it, and keep
-        // it until the link is written.
+        // it until the link is written. Only a blob the source links is held (restored from quarantine, touched).
+        if (!await blobs.IsLinkedAsync(from, digest, cancellationToken))
+        {
+            return null;
+        }
+
         await using var hold = await guard.ReferenceAsync([digest], cancellationToken);
         if (await blobs.StatInStoreAsync(from, digest, cancellationToken) is not { } source)
         {

@@ -21,7 +21,8 @@ namespace Berth.Core.Writes;
 public sealed class RegistryWriter(
     IStorageDriver driver, LinkStore links, BlobStore blobs, TagStore tags, RepositoryCatalog catalog, IRegistryCache cache, IRegistryEventSink events, TimeProvider time,
     BlobQuarantine quarantine,
-    TagGuard tagGuard)
+    TagGuard tagGuard,
+    TagWriteLocks tagLocks)
 {
     /// <summary>Makes an upload's verified data the blob (a move, skipped when the blob exists) and links it.</summary>
     public async Task<BlobWriteOutcome> CommitUploadAsync(RepositoryName repository, string uploadData, BlobDescriptor blob, CancellationToken cancellationToken = default)
@@ -105,6 +106,7 @@ public sealed class RegistryWriter(
 
     public async Task TagAsync(RepositoryName repository, string tag, Digest digest, CancellationToken cancellationToken = default)
     {
+        using var locked = await tagLocks.LockAsync(repository, tag, cancellationToken);
         var previous = await tags.ResolveAsync(repository, tag, cancellationToken);
         if (previous is not null && !previous.Equals(digest))
         {
@@ -122,6 +124,22 @@ public sealed class RegistryWriter(
     }
 
     public async Task<bool> DeleteTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default)
+    {
+        using var locked = await tagLocks.LockAsync(repository, tag, cancellationToken);
+        return await DeleteTagCoreAsync(repository, tag, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes the tag only if <paramref name="unchanged"/> still holds, checked under the tag's lock: a push of the
+    /// tag in this process lands before the check (which then sees it) or after the delete (which it then undoes).
+    /// </summary>
+    public async Task<bool> DeleteTagIfAsync(RepositoryName repository, string tag, Func<CancellationToken, Task<bool>> unchanged, CancellationToken cancellationToken = default)
+    {
+        using var locked = await tagLocks.LockAsync(repository, tag, cancellationToken);
+        return await unchanged(cancellationToken) && await DeleteTagCoreAsync(repository, tag, cancellationToken);
+    }
+
+    private async Task<bool> DeleteTagCoreAsync(RepositoryName repository, string tag, CancellationToken cancellationToken)
     {
         var digest = await tags.ResolveAsync(repository, tag, cancellationToken);
         if (digest is not null)

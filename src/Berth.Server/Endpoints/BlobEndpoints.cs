@@ -126,9 +126,23 @@ internal static class BlobEndpoints
     /// <summary>
     /// A push HEADs a blob to skip uploading it, so the answer is held against garbage collection: a collection running
     /// now keeps the blob, and it is touched to stay for the grace period while the push's manifest is on its way.
+    /// Only a blob the repository links is held: the hold touches and restores from quarantine, and a reader of one
+    /// repository must not keep alive or bring back what only another repository holds. A read-only registry takes no
+    /// push, so its HEAD writes nothing.
     /// </summary>
     private static async Task<BlobDescriptor?> StatForPushAsync(RegistryServices registry, RepositoryName name, Digest digest, CancellationToken cancellationToken)
     {
+        // Not linked: unknown here whatever the store holds (a missing link is never cached, so it is read once).
+        if (!await registry.Blobs.IsLinkedAsync(name, digest, cancellationToken))
+        {
+            return null;
+        }
+
+        if (registry.Configuration.Storage.ReadOnly)
+        {
+            return await registry.Blobs.StatAsync(name, digest, cancellationToken);
+        }
+
         await using var hold = await registry.Guard.ReferenceAsync([digest], cancellationToken);
         return await registry.Blobs.StatAsync(name, digest, cancellationToken);
     }

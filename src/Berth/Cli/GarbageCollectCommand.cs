@@ -37,7 +37,7 @@ internal static class GarbageCollectCommand
                     dryRun = deleteUntagged = true;
                     break;
                 case var grace when grace.StartsWith("--grace-period=", StringComparison.Ordinal):
-                    if (!GoDuration.TryParse(grace["--grace-period=".Length..], out var parsed) || parsed < TimeSpan.Zero)
+                    if (!GoDuration.TryParse(grace["--grace-period=".Length..], out var parsed) || parsed < TimeSpan.Zero || parsed > ConfigurationLimits.LongestRetention)
                     {
                         return false;
                     }

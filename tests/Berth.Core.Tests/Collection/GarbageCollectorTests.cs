@@ -38,4 +38,36 @@ public sealed class GarbageCollectorTests
         Assert.DoesNotContain(layerDigest, summary.BlobsEligible);
         Assert.NotNull(await registry.Driver.StatAsync(RegistryPaths.BlobData(layerDigest)));
     }
+
+    /// <summary>
+    /// registry:2 parses with Go's encoding/json, which takes a duplicate key (the last wins), so its store can hold a
+    /// manifest Berth would not accept or serve. Its layers are still referenced: registry:2's own collector keeps them.
+    /// </summary>
+    [Fact]
+    public async Task Layers_of_a_stored_manifest_berth_would_not_serve_are_kept()
+    {
+        using var registry = CoreRegistry.Create();
+        var repository = CoreRegistry.Repository("legacy/duplicate");
+        var config = "{}"u8.ToArray();
+        var layer = Encoding.UTF8.GetBytes("layer of a manifest with a duplicate key");
+        await registry.Writer.PutBlobAsync(repository, CoreRegistry.DigestOf(config), config);
+        await registry.Writer.PutBlobAsync(repository, CoreRegistry.DigestOf(layer), layer);
+        var manifest = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(
+            Samples.OciManifest(CoreRegistry.DigestOf(config), config.Length, CoreRegistry.DigestOf(layer), layer.Length)).Replace("{\"schemaVersion\":2,", "{\"schemaVersion\":2,\"schemaVersion\":2,", StringComparison.Ordinal));
+        var manifestDigest = CoreRegistry.DigestOf(manifest);
+        await registry.Driver.PutContentAsync(RegistryPaths.BlobData(manifestDigest), manifest);
+        await registry.Driver.PutContentAsync(RegistryPaths.ManifestRevisionLink(repository, manifestDigest), Encoding.ASCII.GetBytes(manifestDigest.Value));
+        await registry.Driver.PutContentAsync(RegistryPaths.TagIndexLink(repository, "v1", manifestDigest), Encoding.ASCII.GetBytes(manifestDigest.Value));
+        await registry.Driver.PutContentAsync(RegistryPaths.TagCurrentLink(repository, "v1"), Encoding.ASCII.GetBytes(manifestDigest.Value));
+        Assert.Null(await registry.Manifests.GetAsync(repository, manifestDigest));
+
+        foreach (var deleteUntagged in new[] { false, true })
+        {
+            var summary = await registry.Get<GarbageCollector>().CollectAsync(new CollectionOptions(DryRun: false, DeleteUntagged: deleteUntagged), TextWriter.Null);
+
+            Assert.Empty(summary.BlobsEligible);
+            Assert.NotNull(await registry.Driver.StatAsync(RegistryPaths.BlobData(CoreRegistry.DigestOf(layer))));
+            Assert.NotNull(await registry.Driver.StatAsync(RegistryPaths.BlobData(CoreRegistry.DigestOf(config))));
+        }
+    }
 }

@@ -138,6 +138,41 @@ public sealed class OnlineCollectionTests
         Assert.Null(await registry.Driver.StatAsync(RegistryPaths.QuarantinedBlobData(orphan)));
     }
 
+    /// <summary>
+    /// Across instances the move into quarantine is not atomic with its time check: a manifest can be stored (201 from
+    /// another instance) referencing a blob that went into quarantine in that moment. The next collection marks the
+    /// blob through that manifest; it must bring it back, not purge it when its quarantine period ends.
+    /// </summary>
+    [Fact]
+    public async Task A_quarantined_blob_a_stored_manifest_references_is_restored_not_purged()
+    {
+        using var registry = CoreRegistry.CreateWithGarbageCollection("quarantine: 1h\ngraceperiod: 0s");
+        var repository = CoreRegistry.Repository("gc/requarantine");
+        var config = "{}"u8.ToArray();
+        var layer = Encoding.UTF8.GetBytes("quarantined the moment another instance stored a manifest naming it");
+        await registry.Writer.PutBlobAsync(repository, CoreRegistry.DigestOf(config), config);
+        await registry.Writer.PutBlobAsync(repository, CoreRegistry.DigestOf(layer), layer);
+        var quarantine = NoGrace with { Quarantine = TimeSpan.FromHours(1) };
+        await registry.Get<GarbageCollector>().CollectAsync(quarantine, TextWriter.Null);
+        Assert.NotNull(await registry.Driver.StatAsync(RegistryPaths.QuarantinedBlobData(CoreRegistry.DigestOf(layer))));
+
+        // The manifest as the other instance stored it, and a quarantine period that has passed since.
+        var manifest = Samples.OciManifest(CoreRegistry.DigestOf(config), config.Length, CoreRegistry.DigestOf(layer), layer.Length);
+        var manifestDigest = CoreRegistry.DigestOf(manifest);
+        await registry.Driver.PutContentAsync(RegistryPaths.BlobData(manifestDigest), manifest);
+        await registry.Driver.PutContentAsync(RegistryPaths.ManifestRevisionLink(repository, manifestDigest), Encoding.ASCII.GetBytes(manifestDigest.Value));
+        foreach (var blob in new[] { config, layer }.Select(CoreRegistry.DigestOf))
+        {
+            File.SetLastWriteTimeUtc(registry.FileOf(RegistryPaths.QuarantinedBlobData(blob)), DateTime.UtcNow.AddHours(-2));
+        }
+
+        var summary = await registry.Get<GarbageCollector>().CollectAsync(quarantine, TextWriter.Null);
+
+        Assert.Equal(0, summary.QuarantinePurged);
+        Assert.Equal(layer, await registry.Driver.GetContentAsync(RegistryPaths.BlobData(CoreRegistry.DigestOf(layer))));
+        Assert.Equal(config, await registry.Driver.GetContentAsync(RegistryPaths.BlobData(CoreRegistry.DigestOf(config))));
+    }
+
     [Fact]
     public async Task A_dry_run_changes_nothing()
     {

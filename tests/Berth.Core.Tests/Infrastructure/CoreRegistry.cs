@@ -24,11 +24,13 @@ internal sealed class CoreRegistry : IDisposable
 {
     private readonly ServiceProvider _provider;
     private readonly bool _ownsRoot;
+    private readonly string _extraYaml;
 
     private CoreRegistry(string root, bool ownsRoot, FakeTimeProvider time, Func<IStorageDriver, IStorageDriver>? decorateDriver = null, string garbageCollectionYaml = "")
     {
         Root = root;
         _ownsRoot = ownsRoot;
+        _extraYaml = garbageCollectionYaml;
         Time = time;
         var yaml = $$"""
             version: 0.1
@@ -65,8 +67,13 @@ internal sealed class CoreRegistry : IDisposable
             new FakeTimeProvider(DateTimeOffset.Parse("2025-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture)), null,
             "  gc:\n" + string.Join('\n', section.Split('\n').Select(line => "    " + line.Trim())));
 
-    /// <summary>Another instance on the same store and clock, with a cache of its own.</summary>
-    public CoreRegistry Replica() => new(Root, ownsRoot: false, Time);
+    /// <summary>A registry with more top-level YAML (a <c>retention:</c> section), its driver optionally wrapped.</summary>
+    public static CoreRegistry CreateWithYaml(string topLevelYaml, Func<IStorageDriver, IStorageDriver>? decorateDriver = null) =>
+        new(Directory.CreateTempSubdirectory("berth-core-").FullName, ownsRoot: true,
+            new FakeTimeProvider(DateTimeOffset.Parse("2025-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture)), decorateDriver, topLevelYaml);
+
+    /// <summary>Another instance on the same store, clock and configuration, with a cache (and a reference guard) of its own.</summary>
+    public CoreRegistry Replica(Func<IStorageDriver, IStorageDriver>? decorateDriver = null) => new(Root, ownsRoot: false, Time, decorateDriver, _extraYaml);
 
     public string Root { get; }
 

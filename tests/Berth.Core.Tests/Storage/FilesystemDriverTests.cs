@@ -115,6 +115,51 @@ public sealed class FilesystemDriverTests : StorageDriverTests, IDisposable
         Assert.Equal(committed.Length + 30_000, new FileInfo(driver.FullPath(path)).Length);
     }
 
+    /// <summary>
+    /// Every Berth process opening a store (a replica starting, a `garbage-collect --dry-run`) finishes deletes a crash
+    /// left in the trash; one another live process is in the middle of is not its to finish: a collector's
+    /// conditional delete puts a touched blob back from there, and must find it.
+    /// </summary>
+    [Fact]
+    public async Task Opening_the_store_leaves_a_delete_another_process_has_in_flight_and_finishes_an_abandoned_one()
+    {
+        var root = NewRoot();
+        var serving = Restart(root);
+        var blob = "/docker/registry/v2/blobs/sha256/ab/abc/data";
+        await serving.PutContentAsync(blob, "touched while the collector re-checks it"u8.ToArray());
+        File.SetLastWriteTimeUtc(serving.FullPath(blob), DateTime.UtcNow.AddHours(-3));
+
+        // The collector moved the blob to the trash for its re-check, and is about to put it back.
+        var inFlight = await MoveIntoTrashAsADeleteDoes(serving, blob);
+        var abandoned = await MoveIntoTrashAsADeleteDoes(serving, "/docker/registry/v2/blobs/sha256/cd/cde/data", ageHours: 3);
+
+        Restart(root);
+
+        Assert.True(File.Exists(inFlight), "opening the store deleted a blob another process had in its trash for a moment");
+        Assert.False(File.Exists(abandoned), "a delete a crash left behind an hour ago was not finished");
+    }
+
+    /// <summary>Moves a file where the driver keeps it during a delete: a fresh entry of its own under the trash.</summary>
+    private static async Task<string> MoveIntoTrashAsADeleteDoes(FilesystemDriver driver, string path, int ageHours = 0)
+    {
+        var full = driver.FullPath(path);
+        if (!File.Exists(full))
+        {
+            await driver.PutContentAsync(path, "x"u8.ToArray());
+        }
+
+        var trash = Path.Combine(driver.RootDirectory, ".berth-trash");
+        var entry = Directory.CreateDirectory(Path.Combine(trash, Guid.NewGuid().ToString("N")));
+        var doomed = Path.Combine(entry.FullName, "data");
+        File.Move(full, doomed);
+        if (ageHours > 0)
+        {
+            Directory.SetLastWriteTimeUtc(entry.FullName, DateTime.UtcNow.AddHours(-ageHours));
+        }
+
+        return doomed;
+    }
+
     private static FilesystemDriver Restart(string root)
     {
         var driver = new FilesystemDriver(new FilesystemDriverOptions { RootDirectory = root });

@@ -209,19 +209,19 @@ internal sealed class FilesystemDriver : IStorageDriver
 
         // Rename into the trash first so no reader ever sees a half-deleted tree under the real name, and a crash
         // mid-delete leaves nothing inside the registry:2 tree (registry:2 would list a leftover as a tag).
-        var trash = Path.Combine(_root, TrashDirectory);
-        Directory.CreateDirectory(trash);
-        var doomed = Path.Combine(trash, Guid.NewGuid().ToString("N"));
+        var entry = NewTrashEntry();
+        var doomed = Path.Combine(entry, "doomed");
         try
         {
             Directory.Move(full, doomed);
         }
         catch (DirectoryNotFoundException)
         {
+            Directory.Delete(entry);
             return Task.FromResult(false);
         }
 
-        Directory.Delete(doomed, recursive: true);
+        Directory.Delete(entry, recursive: true);
         return Task.FromResult(true);
     }
 
@@ -254,25 +254,26 @@ internal sealed class FilesystemDriver : IStorageDriver
 
         // The rename is the delete; the time is read again from the renamed file. A touch that landed before the
         // rename is seen there and the object goes back; a touch after it finds no object and reports it missing.
-        var trash = Path.Combine(_root, TrashDirectory);
-        Directory.CreateDirectory(trash);
-        var doomed = Path.Combine(trash, Guid.NewGuid().ToString("N"));
+        var entry = NewTrashEntry();
+        var doomed = Path.Combine(entry, "doomed");
         try
         {
             File.Move(full, doomed);
         }
         catch (FileNotFoundException)
         {
+            Directory.Delete(entry);
             return Task.FromResult(ConditionalDeleteResult.Missing);
         }
 
         if (File.GetLastWriteTimeUtc(doomed) > cutoff.UtcDateTime)
         {
             File.Move(doomed, full, overwrite: true);
+            Directory.Delete(entry);
             return Task.FromResult(ConditionalDeleteResult.ModifiedSince);
         }
 
-        File.Delete(doomed);
+        Directory.Delete(entry, recursive: true);
         CommittedLength.Delete(full);
         try
         {
@@ -304,11 +305,19 @@ internal sealed class FilesystemDriver : IStorageDriver
     {
         Directory.CreateDirectory(_root);
 
-        // Whatever a crash left half-deleted is finished off now.
-        var trash = Path.Combine(_root, TrashDirectory);
-        if (Directory.Exists(trash))
+        // Whatever a crash left half-deleted is finished off now, but only entries old enough to be abandoned: another
+        // process on the same store (a replica, the offline collector) may be in the middle of a delete, and a
+        // conditional delete puts a touched blob back from its entry.
+        var trash = new DirectoryInfo(Path.Combine(_root, TrashDirectory));
+        if (trash.Exists)
         {
-            Directory.Delete(trash, recursive: true);
+            foreach (var entry in trash.EnumerateFileSystemInfos())
+            {
+                if (entry.LastWriteTimeUtc < DateTime.UtcNow - AbandonedTrashAge)
+                {
+                    DeleteTrashEntry(entry);
+                }
+            }
         }
 
         var probe = Path.Combine(_root, $".berth-probe-{Guid.NewGuid():N}");
@@ -340,6 +349,32 @@ internal sealed class FilesystemDriver : IStorageDriver
 
     // Outside docker/registry/v2, where registry:2 never looks, on the same filesystem so a rename is enough.
     private const string TrashDirectory = HiddenPrefix + "trash";
+
+    /// <summary>A delete in flight takes seconds at most; an entry untouched this long belongs to a process that died.</summary>
+    private static readonly TimeSpan AbandonedTrashAge = TimeSpan.FromHours(1);
+
+    /// <summary>A fresh directory of the trash for one delete: its time says when the delete began, whatever it holds.</summary>
+    private string NewTrashEntry() =>
+        Directory.CreateDirectory(Path.Combine(_root, TrashDirectory, Guid.NewGuid().ToString("N"))).FullName;
+
+    private static void DeleteTrashEntry(FileSystemInfo entry)
+    {
+        try
+        {
+            if (entry is DirectoryInfo directory)
+            {
+                directory.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Another process finished it first.
+        }
+    }
 
     internal static string TemporaryPathBeside(string target) =>
         Path.Combine(Path.GetDirectoryName(target)!, $"{TemporaryMarker}{Path.GetFileName(target)}-{Guid.NewGuid():N}");
