@@ -55,7 +55,8 @@ public sealed class ProxyExpiryTests
             Assert.NotNull(await proxy.Services.Blobs.StatAsync(name, Parse(UpstreamImage.Sha256(shared))));
             Assert.NotNull(await proxy.Services.Manifests.GetAsync(name, Parse(y.Digest)));
 
-            var state = await File.ReadAllTextAsync(Path.Combine(store.Root, "scheduler-state.json"));
+            // Read through the driver: the suite also runs on Azurite.
+            var state = System.Text.Encoding.UTF8.GetString((await proxy.Services.Driver.GetContentAsync(ProxyExpiry.StatePath))!);
             Assert.Contains($"\"up/app@{y.Digest}\"", state, StringComparison.Ordinal);
             Assert.DoesNotContain(x.Digest, state, StringComparison.Ordinal);
         }
@@ -91,8 +92,8 @@ public sealed class ProxyExpiryTests
         // registry:2 writes Go's RFC 3339 with nanoseconds; this one ran out an hour ago.
         var expired = clock.GetUtcNow().AddHours(-1).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff", System.Globalization.CultureInfo.InvariantCulture) + "12Z";
         var key = $"library/base@{image.Digest}";
-        await File.WriteAllTextAsync(Path.Combine(store.Root, "scheduler-state.json"),
-            $$$"""{"{{{key}}}":{"Key":"{{{key}}}","ExpiryData":"{{{expired}}}","EntryType":1}}""");
+        await proxy.Services.Driver.PutContentAsync(ProxyExpiry.StatePath, System.Text.Encoding.UTF8.GetBytes(
+            $$$"""{"{{{key}}}":{"Key":"{{{key}}}","ExpiryData":"{{{expired}}}","EntryType":1}}"""));
 
         var expiry = new ProxyExpiry(proxy.Services.Driver, proxy.Services.Manifests, proxy.Services.Writer, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ProxyExpiry>.Instance);
         await expiry.LoadAsync();
