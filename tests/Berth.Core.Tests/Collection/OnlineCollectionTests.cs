@@ -55,7 +55,7 @@ public sealed class OnlineCollectionTests
         var layer = Encoding.UTF8.GetBytes("uploaded, then collected before its manifest came");
         await registry.Writer.PutBlobAsync(repository, CoreRegistry.DigestOf(config), config);
         await registry.Writer.PutBlobAsync(repository, CoreRegistry.DigestOf(layer), layer);
-        await AgeAsync(registry, CoreRegistry.DigestOf(layer), CoreRegistry.DigestOf(config));
+        Age(registry, CoreRegistry.DigestOf(layer), CoreRegistry.DigestOf(config));
         await registry.Get<GarbageCollector>().CollectAsync(NoGrace, TextWriter.Null);
 
         var manifest = Samples.OciManifest(CoreRegistry.DigestOf(config), config.Length, CoreRegistry.DigestOf(layer), layer.Length);
@@ -72,7 +72,7 @@ public sealed class OnlineCollectionTests
         using var registry = CoreRegistry.Create();
         var young = await PutOrphanAsync(registry, "young");
         var old = await PutOrphanAsync(registry, "old");
-        await AgeAsync(registry, old);
+        Age(registry, old);
 
         var summary = await registry.Get<GarbageCollector>().CollectAsync(NoGrace with { GracePeriod = TimeSpan.FromHours(1) }, TextWriter.Null);
 
@@ -87,7 +87,7 @@ public sealed class OnlineCollectionTests
     {
         using var registry = CoreRegistry.Create();
         var checkedByPush = await PutOrphanAsync(registry, "HEAD-checked by a push");
-        await AgeAsync(registry, checkedByPush);
+        Age(registry, checkedByPush);
 
         // What a blob HEAD, a mount or a manifest PUT does: hold, check, let go.
         await (await registry.Get<ReferenceGuard>().ReferenceAsync([checkedByPush])).DisposeAsync();
@@ -216,13 +216,11 @@ public sealed class OnlineCollectionTests
     }
 
     /// <summary>Makes blobs look last written two hours ago, as if pushed long before the collection.</summary>
-    private static Task AgeAsync(CoreRegistry registry, params Digests.Digest[] digests)
+    private static void Age(CoreRegistry registry, params Digests.Digest[] digests)
     {
         foreach (var digest in digests)
         {
             File.SetLastWriteTimeUtc(registry.FileOf(RegistryPaths.BlobData(digest)), DateTime.UtcNow.AddHours(-2));
         }
-
-        return Task.CompletedTask;
     }
 }
