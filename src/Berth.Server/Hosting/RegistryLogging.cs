@@ -1,6 +1,9 @@
 using Berth.Core.Configuration;
 using Berth.Server.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace Berth.Server.Hosting;
 
@@ -26,11 +29,13 @@ public static class RegistryLogging
         // A failed start (port in use) is reported by `berth serve` in one line; the host's stack trace adds nothing.
         logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         logging.AddConsole(console => console.FormatterName = RegistryLogFormatter.FormatterName);
-        logging.AddConsoleFormatter<RegistryLogFormatter, RegistryLogFormatterOptions>(formatter =>
+        // Registered by hand: AddConsoleFormatter<,> binds its options through reflection, which Native AOT cannot keep.
+        var formatterOptions = new RegistryLogFormatterOptions
         {
-            formatter.Json = options.Formatter is "json" or "logstash";
-            formatter.Fields = options.Fields;
-            formatter.IncludeScopes = true;
-        });
+            Json = options.Formatter is "json" or "logstash",
+            Fields = options.Fields,
+            IncludeScopes = true,
+        };
+        logging.Services.AddSingleton<ConsoleFormatter>(new RegistryLogFormatter(Options.Create(formatterOptions)));
     }
 }
