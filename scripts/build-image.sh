@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds Berth's container image without pulling anything: publishes the berth executable, assembles a minimal
+# Builds Berth's container image without pulling anything: publishes the berth executable (Native AOT), assembles a minimal
 # rootfs from this machine's own files (the glibc loader and the libraries the binary links, OpenSSL for hashing
 # and TLS, CA certificates, /etc/passwd with the non-root user 'berth', /tmp), then runs `podman build` on the
 # Containerfile at the repository root.
@@ -16,11 +16,7 @@ trap 'rm -rf "$context"' EXIT
 
 binary=${BERTH_BINARY:-}
 if [ -z "$binary" ]; then
-  echo "== publishing berth (self-contained, single file)"
-  dotnet publish src/Berth -c Release -r linux-x64 --self-contained -nodeReuse:false \
-    -p:PublishSingleFile=true -p:EnableCompressionInSingleFile=true -p:InvariantGlobalization=true \
-    -p:DebugType=none -o "$context/publish" >/dev/null
-  binary="$context/publish/berth"
+  binary=$(bash scripts/publish-native.sh "$context/publish")
 fi
 cp "$binary" "$context/berth"
 

@@ -31,6 +31,10 @@ echo "== restore and build"
 dotnet restore Berth.slnx
 dotnet build Berth.slnx -c Release --no-restore -nodeReuse:false
 
+echo "== publish the Native AOT executable the interop tests run (the in-process suites run on the JIT build)"
+BERTH_BINARY=$(bash scripts/publish-native.sh artifacts/berth)
+export BERTH_BINARY
+
 echo "== test"
 log=$(mktemp)
 status=0

@@ -58,6 +58,14 @@ internal static class BenchRun
             ServerPeakRssKiB = server?.PeakRssKiB(),
             ServerCpuSeconds = server?.CpuSeconds(),
         };
+        if (server is not null && options.Settle > TimeSpan.Zero)
+        {
+            // registry:2's Go runtime returns freed memory within seconds; this is what an operator sees after a burst.
+            output.WriteLine($"berth-bench: idle for {options.Settle.TotalSeconds:F0} s, then reading the server's RSS");
+            await Task.Delay(options.Settle, cancellationToken);
+            report = report with { ServerRssAfterSettleKiB = server.RssKiB(), SettleSeconds = options.Settle.TotalSeconds };
+            output.WriteLine($"berth-bench: RSS after the run and {options.Settle.TotalSeconds:F0} s idle: {report.ServerRssAfterSettleKiB / 1024.0:F1} MiB");
+        }
         if (options.JsonPath is { } path)
         {
             await using var file = File.Create(path);

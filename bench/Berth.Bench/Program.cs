@@ -1,4 +1,5 @@
 using Berth.Bench.Cli;
+using Berth.Bench.Lifecycle;
 using Berth.Bench.Reporting;
 
 namespace Berth.Bench;
@@ -11,6 +12,8 @@ internal static class Program
         {
             if (args.Length > 0 && args[0] == "table")
                 return ComparisonTable.Run(TableOptions.Parse(args[1..]));
+            if (args.Length > 0 && args[0] == "startup")
+                return await StartupProbe.RunAsync(StartupOptions.Parse(args[1..]), Console.Out);
 
             var options = BenchOptions.Parse(args);
             if (options.ShowHelp)

@@ -80,7 +80,7 @@ public sealed class GarbageCollectionParityTests : IDisposable
     }
 
     private static async Task<string> RunBerthAsync(string[] arguments) =>
-        await RunAsync("dotnet", [RepositoryRoot.BerthDll, .. arguments]);
+        await RunAsync(RepositoryRoot.BerthFileName, RepositoryRoot.BerthArguments(arguments));
 
     private static async Task<string> RunAsync(string fileName, string[] arguments)
     {

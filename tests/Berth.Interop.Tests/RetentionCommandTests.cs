@@ -104,7 +104,7 @@ public sealed class RetentionCommandTests : BerthOnDiskTest
 
     private async Task<string> RetentionAsync(params string[] options)
     {
-        var result = await ExternalProcess.RunAsync("dotnet", [RepositoryRoot.BerthDll, "retention", "apply", .. options, _config], TimeSpan.FromMinutes(1));
+        var result = await ExternalProcess.RunAsync(RepositoryRoot.BerthFileName, RepositoryRoot.BerthArguments(["retention", "apply", .. options, _config]), TimeSpan.FromMinutes(1));
         return result.EnsureSuccess("berth retention apply").Output;
     }
 

@@ -42,5 +42,5 @@ public sealed class RetentionConfigCheckTests : IDisposable
     }
 
     private static Task<ExternalProcess.Result> BerthAsync(params string[] arguments) =>
-        ExternalProcess.RunAsync("dotnet", [RepositoryRoot.BerthDll, .. arguments], TimeSpan.FromMinutes(1));
+        ExternalProcess.RunAsync(RepositoryRoot.BerthFileName, RepositoryRoot.BerthArguments(arguments), TimeSpan.FromMinutes(1));
 }

@@ -62,7 +62,7 @@ public sealed class RetentionOnRegistry2StoreTests : IDisposable
 
     private static async Task<string> RetentionAsync(string config)
     {
-        var result = await ExternalProcess.RunAsync("dotnet", [RepositoryRoot.BerthDll, "retention", "apply", "--dry-run", config], TimeSpan.FromMinutes(1));
+        var result = await ExternalProcess.RunAsync(RepositoryRoot.BerthFileName, RepositoryRoot.BerthArguments("retention", "apply", "--dry-run", config), TimeSpan.FromMinutes(1));
         return result.EnsureSuccess("berth retention apply --dry-run").Output;
     }
 }

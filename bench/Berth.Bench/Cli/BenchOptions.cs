@@ -5,6 +5,7 @@ internal sealed class BenchOptions
     public const string Usage = """
         usage: berth-bench --url http://127.0.0.1:5000 [options]
                berth-bench table --column NAME=run.json[,more.json] --column NAME=... [--markdown]
+               berth-bench startup --url URL [--runs 5] [--idle 2] [--json PATH] -- COMMAND [ARGS...]
 
           --url URL               registry base URL (127.0.0.1 only, unless --allow-remote)
           --workloads LIST        all (default) | name[:count[:concurrency]],...   (--list shows names)
@@ -18,6 +19,7 @@ internal sealed class BenchOptions
           --repositories N        repositories seeded for tags/list and _catalog (default 1000)
           --seed N                RNG seed of all content and choices (default 20261127)
           --server-pid PID        sample this process's CPU seconds and RSS around each workload
+          --settle SECONDS        with --server-pid: after the last workload, wait idle and read the server's RSS
           --json PATH             write the results as JSON
           --list                  print the workloads and their default counts
         """;
@@ -34,6 +36,7 @@ internal sealed class BenchOptions
     public int? Repositories { get; private set; }
     public int Seed { get; private set; } = 20261127;
     public int? ServerPid { get; private set; }
+    public TimeSpan Settle { get; private set; }
     public string? JsonPath { get; private set; }
     public bool ListWorkloads { get; private set; }
     public bool ShowHelp { get; private set; }
@@ -70,6 +73,7 @@ internal sealed class BenchOptions
                 case "--repositories": o.Repositories = NextInt(); break;
                 case "--seed": o.Seed = int.TryParse(Next(), out var seed) ? seed : throw new UsageException("--seed needs an integer"); break;
                 case "--server-pid": o.ServerPid = NextInt(); break;
+                case "--settle": o.Settle = TimeSpan.FromSeconds(NextInt()); break;
                 case "--json": o.JsonPath = Next(); break;
                 case "--allow-remote": allowRemote = true; break;
                 case "--list": o.ListWorkloads = true; break;

@@ -12,5 +12,13 @@ internal sealed record BenchReport
     public long? ServerPeakRssKiB { get; init; }
 
     public double? ServerCpuSeconds { get; init; }
+
+    /// <summary>VmRSS after the last workload and <c>--settle</c> idle seconds: the memory the server hands back.</summary>
+    public long? ServerRssAfterSettleKiB { get; init; }
+
+    public double? SettleSeconds { get; init; }
+
+    /// <summary>Set by <c>berth-bench startup</c>, which runs no workload.</summary>
+    public StartupReport? Startup { get; init; }
     public List<WorkloadReport> Results { get; init; } = [];
 }

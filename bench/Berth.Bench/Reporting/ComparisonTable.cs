@@ -9,7 +9,7 @@ namespace Berth.Bench.Reporting;
 /// </summary>
 internal static class ComparisonTable
 {
-    private sealed record Column(string Name, BenchReport? Main, Dictionary<string, WorkloadReport> Results);
+    private sealed record Column(string Name, BenchReport? Main, Dictionary<string, WorkloadReport> Results, StartupReport? Startup, BenchReport? Settled);
 
     private sealed record Metric(string Label, bool HigherIsBetter, Func<WorkloadReport, double?> Value);
 
@@ -49,6 +49,12 @@ internal static class ComparisonTable
             rows.Add([.. row]);
         }
 
+        // What an operator waits for and pays at rest, before any workload.
+        Add("start-up", "ms to first /v2/, median", false, [.. columns.Select(c => Median(c.Startup?.Milliseconds))]);
+        Add("start-up", "ms, slowest of the runs", false, [.. columns.Select(c => c.Startup?.Milliseconds.Max())]);
+        var idle = columns.Select(c => c.Startup?.IdleSeconds).FirstOrDefault(s => s is not null);
+        Add($"idle, {idle:F0} s after start", "RSS MiB, median", false, [.. columns.Select(c => Mib((long?)Median(c.Startup?.IdleRssKiB.Select(k => (double)k).ToList())))]);
+
         var names = columns.SelectMany(c => c.Results.Keys).Distinct().ToList();
         foreach (var name in names)
         {
@@ -67,6 +73,8 @@ internal static class ComparisonTable
         }
 
         Add("whole run", "server peak RSS MiB", false, [.. columns.Select(c => Mib(c.Main?.ServerPeakRssKiB))]);
+        var settle = columns.Select(c => c.Settled?.SettleSeconds).FirstOrDefault(s => s is not null);
+        Add($"after the run, {settle:F0} s idle", "RSS MiB", false, [.. columns.Select(c => Mib(c.Settled?.ServerRssAfterSettleKiB))]);
         Add("push-* together", "server CPU s/GB pushed", false, [.. columns.Select(CpuPerGBPushed)]);
         Add("rss-probe-1g ÷ rss-probe-100m", "RSS growth", false, [.. columns.Select(ProbeGrowth)]);
 
@@ -84,6 +92,8 @@ internal static class ComparisonTable
     private static Column Load(string name, IReadOnlyList<string> files)
     {
         BenchReport? main = null;
+        StartupReport? startup = null;
+        BenchReport? settled = null;
         var results = new Dictionary<string, WorkloadReport>();
         foreach (var file in files)
         {
@@ -92,12 +102,20 @@ internal static class ComparisonTable
             using var stream = File.OpenRead(file);
             var report = JsonSerializer.Deserialize(stream, ReportJsonContext.Default.BenchReport)
                 ?? throw new InvalidDataException($"{file}: empty report");
+            if (report.Startup is not null)
+            {
+                startup ??= report.Startup;
+                continue;
+            }
+
             main ??= report;
+            if (report.ServerRssAfterSettleKiB is not null)
+                settled ??= report;
             foreach (var result in report.Results)
                 results.TryAdd(result.Name, result);
         }
 
-        return new Column(name, main, results);
+        return new Column(name, main, results, startup, settled);
     }
 
     private static double? CpuPerGBPushed(Column column)
@@ -114,6 +132,14 @@ internal static class ComparisonTable
             : null;
 
     private static double? Mib(long? kib) => kib / 1024.0;
+
+    private static double? Median(IReadOnlyList<double>? values)
+    {
+        if (values is not { Count: > 0 })
+            return null;
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
 
     private static string Ratio(double? first, double? second, bool higherIsBetter)
     {

@@ -112,6 +112,7 @@ public static class RegistryApplication
         }
 
         builder.Services.AddHostedService<ProxyCacheService>();
+        builder.Services.AddHostedService<IdleMemoryReclaimer>();
         configure?.Invoke(builder);
 
         var app = builder.Build();

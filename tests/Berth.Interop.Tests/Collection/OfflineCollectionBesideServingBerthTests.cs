@@ -57,7 +57,7 @@ public sealed class OfflineCollectionBesideServingBerthTests : IDisposable
 
     private static async Task<string> RunBerthAsync(string[] arguments)
     {
-        var result = await ExternalProcess.RunAsync("dotnet", [RepositoryRoot.BerthDll, .. arguments], TimeSpan.FromMinutes(2));
+        var result = await ExternalProcess.RunAsync(RepositoryRoot.BerthFileName, RepositoryRoot.BerthArguments(arguments), TimeSpan.FromMinutes(2));
         result.EnsureSuccess($"berth {string.Join(' ', arguments)}");
         return result.Output + result.Error;
     }

@@ -43,7 +43,12 @@ internal sealed class RegistryProcess : IAsyncDisposable
     /// <summary>Starts berth; it counts as up when <paramref name="readyPath"/> answers 200 or 401 (under http.prefix, the prefixed /v2/).</summary>
     public static Task<RegistryProcess> StartBerthAsync(string? configPath, int port, IDictionary<string, string>? environment = null, string readyPath = "v2/")
     {
-        var start = new ProcessStartInfo("dotnet") { ArgumentList = { RepositoryRoot.BerthDll, "serve" } };
+        var start = new ProcessStartInfo(RepositoryRoot.BerthFileName);
+        foreach (var argument in RepositoryRoot.BerthArguments("serve"))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         if (configPath is not null)
         {
             start.ArgumentList.Add(configPath);

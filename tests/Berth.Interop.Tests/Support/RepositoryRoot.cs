@@ -4,8 +4,31 @@ internal static class RepositoryRoot
 {
     public static string Path { get; } = Find();
 
-    /// <summary>The berth executable built beside the tests, in the same configuration.</summary>
-    public static string BerthDll
+    /// <summary>
+    /// The program that runs berth: the Native AOT executable named by BERTH_BINARY (scripts/test.sh publishes one, so
+    /// these tests prove the build users run), else <c>dotnet</c> with the JIT build beside the tests.
+    /// </summary>
+    public static string BerthFileName => NativeBerth ?? "dotnet";
+
+    /// <summary>The arguments for <see cref="BerthFileName"/>: berth's own, after berth.dll on the JIT build.</summary>
+    public static string[] BerthArguments(params string[] arguments) => NativeBerth is null ? [BerthDll, .. arguments] : arguments;
+
+    private static string? NativeBerth
+    {
+        get
+        {
+            var binary = Environment.GetEnvironmentVariable("BERTH_BINARY");
+            if (string.IsNullOrEmpty(binary))
+            {
+                return null;
+            }
+
+            return File.Exists(binary) ? System.IO.Path.GetFullPath(binary) : throw new FileNotFoundException($"BERTH_BINARY names {binary}, which does not exist");
+        }
+    }
+
+    /// <summary>The JIT build of berth beside the tests, in the same configuration.</summary>
+    private static string BerthDll
     {
         get
         {
