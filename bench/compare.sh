@@ -8,7 +8,8 @@
 # layer, each against a fresh server) and prints one table. If azurite-blob is installed, Berth also runs the
 # manifest and small-blob workloads on Azure storage (Azurite) for an extra column. Before the timed run each server
 # gets an untimed tiny pass over every workload (--no-warmup skips it). --tiny: a smoke run in seconds.
-# --berth-bin PATH: benchmark that `berth` executable instead of publishing src/Berth.
+# --berth-bin PATH: benchmark that `berth` executable instead of publishing src/Berth (Native AOT, scripts/publish-native.sh).
+# Each registry is also started five times for its start-up time and idle RSS, and its RSS is read 80 s after the run.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,7 +27,7 @@ while [ $# -gt 0 ]; do
     --no-warmup) WARMUP=0 ;;
     --out) OUT="$2"; shift ;;
     --berth-bin) BERTH_BIN="$2"; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1" >&2; exit 64 ;;
   esac
   shift
@@ -57,9 +58,14 @@ log() { printf '[compare %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 if [ "$TINY" = 1 ]; then
   BENCH_ARGS=(--tiny)
   TOOL_TIMEOUT=120
+  STARTUP_RUNS=2
+  SETTLE=3
 else
   BENCH_ARGS=(--deadline 20)
-  TOOL_TIMEOUT=600
+  TOOL_TIMEOUT=700
+  STARTUP_RUNS=5
+  # Long enough for a server to hand back what a burst took: Berth's second reclaim comes after ~70 s of quiet.
+  SETTLE=80
 fi
 
 free_port() {
@@ -177,13 +183,34 @@ warm_up() {
     || log "$1: warm-up reported failures (see $OUT/$1.warmup.log)"
 }
 
-# run_target NAME KIND [env...]: all workloads on a fresh server, then each RSS probe on a fresh server of its own.
+# measure_startup NAME KIND: five starts on fresh storage, each timed from launch to the first /v2/ answer, with the
+# RSS 2 s later (no request in between). The load tool launches the server itself, so its own start is not counted.
+measure_startup() {
+  local name=$1 kind=$2 port dir config binary
+  port=$(free_port)
+  dir="$WORK/storage-$name-startup"
+  config="$WORK/$name-startup.yml"
+  mkdir -p "$dir"
+  write_config "$config" "$port" "$dir"
+  case "$kind" in
+    registry2) binary=$REGISTRY2_BIN ;;
+    *) binary=$BERTH_BIN ;;
+  esac
+  log "measuring $name's start-up and idle RSS"
+  timeout 300 "$BENCH" startup --url "http://127.0.0.1:$port" --runs "$STARTUP_RUNS" --idle 2 --json "$OUT/$name-startup.json" \
+    -- "$binary" serve "$config" | tee "$OUT/$name-startup.log" || log "$name: start-up measurement failed (see $OUT/$name-startup.log)"
+  rm -rf "$dir"
+}
+
+# run_target NAME KIND [env...]: start-up, then all workloads on a fresh server (and its RSS once the run has been
+# idle for a while: what the server hands back), then each RSS probe on a fresh server of its own.
 run_target() {
   local name=$1 kind=$2
   shift 2
+  measure_startup "$name" "$kind"
   start_server "$name" "$kind" "$@" || return 1
   warm_up "$name"
-  bench "$name" "$OUT/$name.json" --workloads all
+  bench "$name" "$OUT/$name.json" --workloads all --settle "$SETTLE"
   stop_server "$SERVER_PID"
   if [ "$PROBES" = 1 ]; then
     local probe
@@ -210,7 +237,7 @@ BENCH="$WORK/bench-bin/berth-bench"
 
 if [ -n "$BERTH_BIN" ]; then
   log "using the Berth binary $BERTH_BIN"
-elif log "publishing Berth" && dotnet publish "$ROOT/src/Berth" -c Release --nologo -v q -o "$WORK/berth-bin" >"$OUT/berth-publish.log" 2>&1 \
+elif log "publishing Berth (Native AOT)" && bash "$ROOT/scripts/publish-native.sh" "$WORK/berth-bin" >"$OUT/berth-publish.log" 2>&1 \
   && [ -x "$WORK/berth-bin/berth" ]; then
   BERTH_BIN="$WORK/berth-bin/berth"
 else
@@ -276,8 +303,8 @@ log "runs took $((SECONDS - START)) s"
   echo "advantage: how many times better Berth is (above 1: more per second, or less latency, CPU or memory)"
   echo
   "$BENCH" table \
-    --column "Berth=$OUT/berth.json,$OUT/berth-rss-probe-100m.json,$OUT/berth-rss-probe-1g.json" \
-    --column "registry:2=$OUT/registry2.json,$OUT/registry2-rss-probe-100m.json,$OUT/registry2-rss-probe-1g.json" \
+    --column "Berth=$OUT/berth.json,$OUT/berth-rss-probe-100m.json,$OUT/berth-rss-probe-1g.json,$OUT/berth-startup.json" \
+    --column "registry:2=$OUT/registry2.json,$OUT/registry2-rss-probe-100m.json,$OUT/registry2-rss-probe-1g.json,$OUT/registry2-startup.json" \
     "${AZURE_COLUMN[@]}"
 } | tee "$OUT/table.md"
 log "results, logs and table: $OUT"

@@ -35,7 +35,14 @@ public static class RegistryApplication
     /// </summary>
     public static WebApplication Build(RegistryConfiguration configuration, Action<IServiceCollection> addStorage, string? urls = null, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // Berth is configured by config.yml and REGISTRY_* alone. The framework's appsettings.json loading would watch
+        // its content root (by default the working directory) with a recursive inotify watch: 150 ms of start-up
+        // when berth starts in a large folder, and a stray appsettings.json there could reconfigure Kestrel.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Logging.ClearProviders();
         RegistryLogging.Configure(builder.Logging, configuration.Log);
         builder.WebHost.ConfigureKestrel(kestrel =>
