@@ -13,6 +13,9 @@ namespace Berth.Server.Endpoints;
 /// </summary>
 internal static class RegistryDispatcher
 {
+    // registry:2 answers /v2/ with these two bytes and a Content-Length, not a chunked body.
+    private static readonly byte[] EmptyObject = "{}"u8.ToArray();
+
     public static Task<IResult> HandleAsync(HttpContext context, RegistryServices registry)
     {
         // Parsed once per request, before authorization judged it (RegistryRouteMiddleware).
@@ -25,7 +28,7 @@ internal static class RegistryDispatcher
         var method = context.Request.Method;
         if (route.Kind is RouteKind.Base)
         {
-            return Task.FromResult(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) ? TypedResults.Json(new Dictionary<string, string>(), Json.RegistryJsonContext.Default.DictionaryStringString) : Problems.MethodNotAllowed(method));
+            return Task.FromResult(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) ? TypedResults.Bytes(EmptyObject, "application/json; charset=utf-8") : Problems.MethodNotAllowed(method));
         }
 
         if (route.Kind is RouteKind.Catalog)
