@@ -92,7 +92,8 @@ public abstract class OnlineCollectionStressSuite(ITestOutputHelper output)
         }
         catch
         {
-            output.WriteLine(string.Join('\n', berth.Log.Split('\n').Where(l => !l.Contains(" info: ", StringComparison.Ordinal)).Take(60)));
+            // The end of the server's log without the access lines: a crash, or the errors before it.
+            output.WriteLine(string.Join('\n', berth.Log.Split('\n').Where(l => !l.Contains("level=info", StringComparison.Ordinal)).TakeLast(60)));
             throw;
         }
         var runsAfterLoad = CollectionRuns(berth.Log);

@@ -33,10 +33,14 @@ internal sealed class RegistryProcess : IAsyncDisposable
     {
         get
         {
+            string text;
             lock (_log)
             {
-                return _log.ToString();
+                text = _log.ToString();
             }
+
+            // A server that died mid-test says so at the end of its log (a crash leaves no log line of its own).
+            return _process is { HasExited: true } process ? $"{text}\n[{_start.FileName} exited with {process.ExitCode}]" : text;
         }
     }
 
