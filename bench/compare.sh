@@ -284,7 +284,8 @@ if [ "$AZURE" = 1 ]; then
       REGISTRY_STORAGE_AZURE_SERVICEURL="http://127.0.0.1:$AZ_PORT/devstoreaccount1"; then
       warm_up berth-azure
       bench berth-azure "$OUT/berth-azure.json" \
-        --workloads push-mono-1m,pull-1m,manifest-head-tag,manifest-get-tag,manifest-head-digest,manifest-get-digest,tags-list,catalog,small-images
+        --workloads push-mono-1m,pull-1m,manifest-head-tag,manifest-get-tag,manifest-head-digest,manifest-get-digest,tags-list,catalog,small-images \
+        --settle "$SETTLE"
       stop_server "$SERVER_PID"
       AZURE_COLUMN=(--column "Berth (Azurite)=$OUT/berth-azure.json")
     else
