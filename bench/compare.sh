@@ -64,7 +64,7 @@ else
   BENCH_ARGS=(--deadline 20)
   TOOL_TIMEOUT=700
   STARTUP_RUNS=5
-  # Long enough for a server to hand back what a burst took: Berth's second reclaim comes after ~70 s of quiet.
+  # Long enough for either server to hand back what a burst took (Go's scavenger returns memory over minutes).
   SETTLE=80
 fi
 

@@ -8,8 +8,8 @@ namespace Berth.Server.Hosting;
 /// Hands memory back to the operating system once the registry goes quiet. The .NET GC only shrinks the heap when it
 /// runs, and an idle server allocates nothing, so without this the memory a burst of pushes grew stays resident for
 /// good (registry:2's Go runtime scavenges on its own). After start-up, and whenever a check interval passes with next
-/// to no allocation after a busy one, one aggressive full collection decommits the free heap; a second one after a
-/// minute of quiet lets the shared array pool drop the burst's buffers. A busy server is never interrupted: the check only fires on quiet.
+/// to no allocation after a busy one, one aggressive full collection decommits the free heap. (A second pass a
+/// minute later, when the shared array pool trims, was measured: it handed back 1 MiB of 52.) A busy server is never interrupted: the check only fires on quiet.
 /// </summary>
 public sealed partial class IdleMemoryReclaimer(TimeProvider time, ILogger<IdleMemoryReclaimer> logger) : BackgroundService
 {
@@ -21,9 +21,6 @@ public sealed partial class IdleMemoryReclaimer(TimeProvider time, ILogger<IdleM
     // Above this many bytes allocated since the last reclaim there is something worth handing back.
     private const long WorthReclaimingBytes = 32 * 1024 * 1024;
 
-    // ArrayPool<T>.Shared trims buffers it has not handed out for 60 s, at a full collection.
-    private static readonly TimeSpan PoolTrimAge = TimeSpan.FromSeconds(65);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -33,40 +30,18 @@ public sealed partial class IdleMemoryReclaimer(TimeProvider time, ILogger<IdleM
             Reclaim();
             var lastReclaim = GC.GetTotalAllocatedBytes();
             var lastCheck = lastReclaim;
-            DateTimeOffset? quietSince = null;
-            var trimmedPools = true;
             using var timer = new PeriodicTimer(CheckInterval, time);
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 var now = GC.GetTotalAllocatedBytes();
                 var quiet = now - lastCheck < QuietBytes;
                 lastCheck = now;
-                if (!quiet)
-                {
-                    quietSince = null;
-                    continue;
-                }
-
-                quietSince ??= time.GetUtcNow();
-                if (now - lastReclaim > WorthReclaimingBytes)
+                if (quiet && now - lastReclaim > WorthReclaimingBytes)
                 {
                     Reclaim();
-                    trimmedPools = false;
+                    lastReclaim = GC.GetTotalAllocatedBytes();
+                    lastCheck = lastReclaim;
                 }
-                else if (!trimmedPools && time.GetUtcNow() - quietSince >= PoolTrimAge)
-                {
-                    // The shared array pool frees only buffers unused for a minute, and only when a full collection
-                    // runs: one more, once the quiet has lasted that long, hands the burst's buffers back too.
-                    Reclaim();
-                    trimmedPools = true;
-                }
-                else
-                {
-                    continue;
-                }
-
-                lastReclaim = GC.GetTotalAllocatedBytes();
-                lastCheck = lastReclaim;
             }
         }
         catch (OperationCanceledException)
