@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -59,6 +60,9 @@ public static class RegistryApplication
             // per upload, for 4 KiB of buffer per idle connection.
             sockets.WaitForDataBeforeAllocatingBuffer = false;
         });
+
+        // Registered after Kestrel's own factory, so the transport's pools are ours: 64 KiB receives and sends.
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         var security = RegistrySecurity.Configure(builder, configuration);
         if (urls is not null)
         {
