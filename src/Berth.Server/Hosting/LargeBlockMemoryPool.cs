@@ -15,8 +15,9 @@ internal sealed class LargeBlockMemoryPool : MemoryPool<byte>
 {
     public const int BlockSize = 64 * 1024;
 
-    // 4 MiB idle at most: enough for a few dozen connections streaming at once without allocating per receive.
-    private const int MaxRetained = 64;
+    // 16 MiB idle at most. Fewer is worse: with 64 kept, 8 chunked 100 MiB pushes dropped and reallocated blocks
+    // (pinned, so only a full collection frees them) and peak RSS rose from 137 to 170–179 MiB; with 256, 139–141.
+    private const int MaxRetained = 256;
 
     private readonly ConcurrentQueue<Block> _free = new();
     private int _freeCount;
