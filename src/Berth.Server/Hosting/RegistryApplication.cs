@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -62,10 +63,14 @@ public static class RegistryApplication
         });
         builder.WebHost.UseSockets(sockets =>
         {
-            // Layers stream in at line rate: skipping the zero-byte "wait for data" read halves the receive syscalls
-            // per upload, for 4 KiB of buffer per idle connection.
-            sockets.WaitForDataBeforeAllocatingBuffer = false;
+            // With 64 KiB blocks (below) an idle keep-alive connection would pin one block each if the transport
+            // allocated before data arrived; the zero-byte "wait for data" read costs one syscall per 64 KiB receive
+            // (4,172 recvfrom for a 128 MiB PUT instead of 2,059; 33,172 with 4 KiB blocks and no wait).
+            sockets.WaitForDataBeforeAllocatingBuffer = true;
         });
+
+        // Registered after Kestrel's own factory, so the transport's pools are ours: 64 KiB receives and sends.
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         var security = RegistrySecurity.Configure(builder, configuration);
         if (urls is not null)
         {
