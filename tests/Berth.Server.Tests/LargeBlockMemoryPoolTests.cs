@@ -43,6 +43,26 @@ public sealed class LargeBlockMemoryPoolTests
     }
 
     [Fact]
+    public void Trimming_on_quiet_lets_every_idle_block_go_and_keeps_pooling_afterwards()
+    {
+        var factory = new LargeBlockMemoryPoolFactory();
+        using var pool = factory.Create();
+        var idle = Enumerable.Range(0, 10).Select(_ => pool.Rent()).ToList();
+        var busy = pool.Rent();
+        idle.ForEach(block => block.Dispose());
+
+        factory.TrimIdle();
+        var after = Enumerable.Range(0, 10).Select(_ => pool.Rent()).ToList();
+
+        Assert.DoesNotContain(after, block => idle.Contains(block));
+        // A block in use during the trim is pooled again when its connection returns it.
+        busy.Dispose();
+        using var reused = pool.Rent();
+        Assert.Same(busy, reused);
+        after.ForEach(block => block.Dispose());
+    }
+
+    [Fact]
     public void Rent_larger_than_a_block_throws()
     {
         using var pool = new LargeBlockMemoryPool();

@@ -11,7 +11,7 @@ namespace Berth.Server.Hosting;
 /// to no allocation after a busy one, one aggressive full collection decommits the free heap. (A second pass a
 /// minute later, when the shared array pool trims, was measured: it handed back 1 MiB of 52.) A busy server is never interrupted: the check only fires on quiet.
 /// </summary>
-public sealed partial class IdleMemoryReclaimer(TimeProvider time, ILogger<IdleMemoryReclaimer> logger) : BackgroundService
+internal sealed partial class IdleMemoryReclaimer(LargeBlockMemoryPoolFactory transportPools, TimeProvider time, ILogger<IdleMemoryReclaimer> logger) : BackgroundService
 {
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(5);
 
@@ -52,6 +52,8 @@ public sealed partial class IdleMemoryReclaimer(TimeProvider time, ILogger<IdleM
     private void Reclaim()
     {
         var before = Environment.WorkingSet;
+        // The transport's idle receive blocks are pinned arrays the collection below can then free.
+        transportPools.TrimIdle();
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         LogReclaimed(logger, before / (1024 * 1024), Environment.WorkingSet / (1024 * 1024));

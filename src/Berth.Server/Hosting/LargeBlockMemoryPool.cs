@@ -9,7 +9,8 @@ namespace Berth.Server.Hosting;
 /// 4 KiB: a layer arrives in 2–4 KiB <c>recvfrom</c> calls (65,000 for 128 MiB) and is sent the same way. With 64 KiB
 /// blocks each receive and send moves up to 64 KiB, and a request body reaches the hash and the file in large segments.
 /// Blocks are pinned (the socket pins them for every operation) and pooled; at most <see cref="MaxRetained"/> idle
-/// blocks are kept, the rest go back to the GC, so memory after a burst returns to a few MiB.
+/// blocks are kept, the rest go back to the GC, and when the server goes quiet <see cref="IdleMemoryReclaimer"/> drops
+/// the idle ones too.
 /// </summary>
 internal sealed class LargeBlockMemoryPool : MemoryPool<byte>
 {
@@ -46,6 +47,15 @@ internal sealed class LargeBlockMemoryPool : MemoryPool<byte>
         }
 
         Interlocked.Decrement(ref _freeCount);
+    }
+
+    /// <summary>Lets the GC have the idle blocks: a quiet server should not pin a burst's worth of them.</summary>
+    public void TrimIdle()
+    {
+        while (_free.TryDequeue(out _))
+        {
+            Interlocked.Decrement(ref _freeCount);
+        }
     }
 
     protected override void Dispose(bool disposing)

@@ -70,7 +70,8 @@ public static class RegistryApplication
         });
 
         // Registered after Kestrel's own factory, so the transport's pools are ours: 64 KiB receives and sends.
-        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
+        builder.Services.AddSingleton<LargeBlockMemoryPoolFactory>();
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(services => services.GetRequiredService<LargeBlockMemoryPoolFactory>());
         var security = RegistrySecurity.Configure(builder, configuration);
         if (urls is not null)
         {
