@@ -71,15 +71,27 @@ json.dump({"schemaVersion": 2, "manifests": manifests}, open(f"{root}/index.json
 PY
 
 start_server() {
-  local name=$1 binary=$2 dir
-  PORT=$((20000 + RANDOM % 20000))
+  local name=$1 binary=$2 dir attempt
   dir="$WORK/store-$name"
-  rm -rf "$dir"
-  mkdir -p "$dir"
-  printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\n  cache:\n    blobdescriptor: inmemory\nhttp:\n  addr: 127.0.0.1:%s\n' "$dir" "$PORT" >"$WORK/$name.yml"
-  "$binary" serve "$WORK/$name.yml" >"$WORK/$name.log" 2>&1 &
-  PID=$!
-  for _ in $(seq 1 150); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/v2/" && break; sleep 0.2; done
+  for attempt in 1 2 3; do
+    # A port nothing listens on; another process may still take it first, hence the attempts.
+    PORT=$((20000 + RANDOM % 20000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && continue
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\n  cache:\n    blobdescriptor: inmemory\nhttp:\n  addr: 127.0.0.1:%s\n' "$dir" "$PORT" >"$WORK/$name.yml"
+    "$binary" serve "$WORK/$name.yml" >"$WORK/$name.log" 2>&1 &
+    PID=$!
+    for _ in $(seq 1 150); do
+      kill -0 "$PID" 2>/dev/null || break
+      curl -fs -o /dev/null "http://127.0.0.1:$PORT/v2/" && return 0
+      sleep 0.2
+    done
+    echo "$name did not start on port $PORT (attempt $attempt): $(tail -n 3 "$WORK/$name.log")" >&2
+    kill "$PID" 2>/dev/null || true
+    PID=""
+  done
+  exit 1
 }
 
 stop_server() {
