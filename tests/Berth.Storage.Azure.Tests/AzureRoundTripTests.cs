@@ -61,11 +61,14 @@ public sealed class AzureRoundTripTests(Azurite azurite, ITestOutputHelper outpu
         // The UI index re-reads the repository's tags off the request, so its one listing lands in either figure.
         Assert.InRange(manifestPush.Count + tagsList.Count, 2, 15); // 15
         Assert.InRange(tagsList.Count, 0, 2); // 1–2
-        Assert.InRange(getByTagAfterPush.Count, 0, 2); // 2
         Assert.InRange(headByTagCold.Count, 1, 4); // 4
-        Assert.InRange(getByTag.Count, 0, 0); // 0
-        Assert.InRange(getByDigestCold.Count, 0, 0); // 0
-        Assert.InRange(getByDigestWarm.Count, 0, 0); // 0
+
+        // Served from the cache (0 on a quiet machine); links live 2 s there, so on a busy machine a step may re-read
+        // the one or two links it needs, never the manifest bytes (cached by digest).
+        Assert.InRange(getByTagAfterPush.Count, 0, 4); // 2: the manifest's data once, stat + get
+        Assert.InRange(getByTag.Count, 0, 2); // 0
+        Assert.InRange(getByDigestCold.Count, 0, 1); // 0
+        Assert.InRange(getByDigestWarm.Count, 0, 1); // 0
         Assert.InRange(tagsCold.Count, 1, 1); // 1
         Assert.InRange(catalogCold.Count, 1, 3); // 3
         Assert.InRange(catalogWarm.Count, 0, 0); // 0
