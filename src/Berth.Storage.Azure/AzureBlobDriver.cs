@@ -118,6 +118,10 @@ internal sealed class AzureBlobDriver : IStorageDriver
             }
             catch (RequestFailedException e) when (e.Status == 404)
             {
+                if (IsAlwaysFile(path))
+                {
+                    return null;
+                }
             }
 
             var first = await FirstBlobAsync(prefix, cancellationToken);
@@ -315,6 +319,17 @@ internal sealed class AzureBlobDriver : IStorageDriver
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// registry:2's data, link and startedat files under blobs/ or a repository's '_' folders (no repository name
+    /// component starts with '_'): such a path is never a directory, so a missing one needs no listing to prove it.
+    /// </summary>
+    private static bool IsAlwaysFile(string path)
+    {
+        var name = path.AsSpan(path.LastIndexOf('/') + 1);
+        return name is "data" or "link" or "startedat"
+            && (path.StartsWith(ContentAddressedPrefix, StringComparison.Ordinal) || path.Contains("/_", StringComparison.Ordinal));
     }
 
     private const string TouchedMetadataKey = "berthtouched";

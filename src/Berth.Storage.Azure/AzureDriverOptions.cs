@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Azure.Core.Pipeline;
 using Berth.Core.Configuration;
 using Berth.Core.Storage;
 
@@ -53,6 +54,9 @@ public sealed partial class AzureDriverOptions
     /// so uploads sent in small chunks stay under Azure's 50,000-block limit without costing small uploads a re-read.
     /// </summary>
     internal int CompactAfterBlocks { get; init; } = 1000;
+
+    /// <summary>Extra pipeline policies, run once per attempt; tests count the requests the driver makes with one.</summary>
+    internal IReadOnlyList<HttpPipelinePolicy> ExtraPolicies { get; init; } = [];
 
     public static AzureDriverOptions Bind(ConfigSection section, Func<string, string?> environment)
     {

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Storage;
 using Azure.Storage.Blobs;
@@ -67,6 +68,16 @@ public static class AzureStorageDriverFactory
         clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(500);
         clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(8);
         clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
+
+        // The SDK's request/response logging, activity tracing and telemetry header cost CPU and allocations on every
+        // call; Berth times storage calls itself (MeteredStorageDriver) and logs faults at FaultBoundary.
+        clientOptions.Diagnostics.IsLoggingEnabled = false;
+        clientOptions.Diagnostics.IsDistributedTracingEnabled = false;
+        clientOptions.Diagnostics.IsTelemetryEnabled = false;
+        foreach (var policy in options.ExtraPolicies)
+        {
+            clientOptions.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+        }
 
         try
         {

@@ -12,7 +12,8 @@ internal static class AzuriteStore
     private static readonly AzureDriverOptions Defaults = new() { Container = "defaults" };
 
     public static AzureDriverOptions Options(
-        Azurite azurite, string? container = null, string rootDirectory = "", TimeSpan? redirectLifetime = null, int? compactAfterBlocks = null) => new()
+        Azurite azurite, string? container = null, string rootDirectory = "", TimeSpan? redirectLifetime = null, int? compactAfterBlocks = null,
+        IReadOnlyList<global::Azure.Core.Pipeline.HttpPipelinePolicy>? policies = null) => new()
     {
         AccountName = Azurite.AccountName,
         AccountKey = Azurite.AccountKey,
@@ -23,6 +24,7 @@ internal static class AzuriteStore
         CredentialSource = "test key",
         RedirectLifetime = redirectLifetime ?? Defaults.RedirectLifetime,
         CompactAfterBlocks = compactAfterBlocks ?? Defaults.CompactAfterBlocks,
+        ExtraPolicies = policies ?? [],
     };
 
     public static Task<AzureBlobDriver> CreateDriverAsync(AzureDriverOptions options, bool redirectDisabled = false) =>

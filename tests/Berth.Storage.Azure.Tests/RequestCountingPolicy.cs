@@ -1,0 +1,40 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace Berth.Storage.Azure.Tests;
+
+/// <summary>Records every attempt the driver sends to Azure, as "METHOD comp" or "METHOD name" (a blob's last segment), so a test can count round trips.</summary>
+internal sealed class RequestCountingPolicy : HttpPipelineSynchronousPolicy
+{
+    private readonly List<string> _requests = [];
+
+    public override void OnSendingRequest(HttpMessage message)
+    {
+        var uri = message.Request.Uri.ToUri();
+        var path = Uri.UnescapeDataString(uri.PathAndQuery);
+
+        // The instance heartbeat (every few seconds, whatever the traffic) and its first-content poll are no operation's cost.
+        if (path.Contains("/_berth/instances", StringComparison.Ordinal) || uri.AbsolutePath.EndsWith("/docker/registry/v2", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var query = System.Web.HttpUtility.ParseQueryString(uri.Query);
+        var what = query["comp"] ?? query["restype"] ?? uri.AbsolutePath[(uri.AbsolutePath.LastIndexOf('/') + 1)..];
+        lock (_requests)
+        {
+            _requests.Add($"{message.Request.Method} {what}");
+        }
+    }
+
+    /// <summary>The requests since the last call, and starts counting again.</summary>
+    public IReadOnlyList<string> Take()
+    {
+        lock (_requests)
+        {
+            var taken = _requests.ToList();
+            _requests.Clear();
+            return taken;
+        }
+    }
+}
