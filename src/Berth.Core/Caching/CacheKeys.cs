@@ -21,6 +21,12 @@ internal static class CacheKeys
 
     public const string Catalog = "catalog";
 
+    /// <summary>Set for <see cref="CatalogTimeToLive"/> after each walk: while it is absent the snapshot is refreshed in the background.</summary>
+    public const string CatalogFresh = "catalog-fresh";
+
+    /// <summary>The longest a catalog snapshot is served at all; past this a listing waits for a new walk.</summary>
+    public static readonly TimeSpan CatalogSnapshotLifetime = TimeSpan.FromMinutes(10);
+
     /// <summary>Links are keyed by path, so a deleted directory invalidates by prefix.</summary>
     public static string Link(string path) => "link:" + path;
 
@@ -36,7 +42,7 @@ internal static class CacheKeys
         _ when key.StartsWith("link:", StringComparison.Ordinal) => "link",
         _ when key.StartsWith("blob:", StringComparison.Ordinal) => "blob",
         _ when key.StartsWith("tags:", StringComparison.Ordinal) => "tags",
-        Catalog => "catalog",
+        Catalog or CatalogFresh => "catalog",
         _ => "other",
     };
 }

@@ -9,23 +9,32 @@ namespace Berth.Core.Repositories;
 /// <c>_manifests</c> or <c>_layers</c> is a repository; directories whose names start with '_' are never descended.
 /// </summary>
 /// <remarks>
-/// Walking the tree costs one listing per directory, which on remote storage is a round trip each, so the sorted
-/// list is kept for <see cref="CacheKeys.CatalogTimeToLive"/>: pages of one listing come from the same snapshot, repositories this
-/// instance creates join it at once, and those created by another instance appear within the time to live.
+/// Walking the tree costs one listing per directory, which on remote storage is a round trip each (20 s for 1,000
+/// repositories on a loaded Azurite), so the sorted list is a snapshot in the cache, served stale while it is
+/// refreshed: once it is older than <see cref="CacheKeys.CatalogTimeToLive"/> the next listing starts one walk in the
+/// background and answers from the snapshot at once. Repositories this instance creates join the snapshot at once
+/// (also while a walk runs); those created or removed by another instance show within the time to live plus one walk.
+/// Only a cold start (or a snapshot older than <see cref="CacheKeys.CatalogSnapshotLifetime"/>) waits for a walk.
 /// </remarks>
 public sealed class RepositoryCatalog(IStorageDriver driver, IRegistryCache cache)
 {
     private const int ParallelListings = 16;
     private static readonly string[] RepositoryMarkers = ["_manifests", "_layers"];
     private readonly Lock _snapshotLock = new();
+    private Task<SortedSet<string>>? _walk;
+    private List<string>? _joinedDuringWalk;
 
     /// <summary>Up to <paramref name="limit"/> repository names after <paramref name="last"/>, in lexical order.</summary>
     public async Task<IReadOnlyList<string>> ListAsync(int limit, string? last, CancellationToken cancellationToken = default)
     {
         if (!cache.TryGetFact<SortedSet<string>>(CacheKeys.Catalog, out var names))
         {
-            names = new SortedSet<string>(await FindAsync(RepositoryMarkers, cancellationToken), StringComparer.Ordinal);
-            cache.SetFact(CacheKeys.Catalog, names, CacheKeys.CatalogTimeToLive);
+            names = await WalkOnceAsync().WaitAsync(cancellationToken);
+        }
+        else if (!cache.TryGetFact<bool>(CacheKeys.CatalogFresh, out _))
+        {
+            // Stale: refresh behind this answer. A failed walk leaves the freshness mark unset, so the next listing tries again.
+            _ = WalkOnceAsync();
         }
 
         lock (_snapshotLock)
@@ -37,11 +46,54 @@ public sealed class RepositoryCatalog(IStorageDriver driver, IRegistryCache cach
     /// <summary>Called when this instance writes a repository's first link, so the catalog shows it at once.</summary>
     internal void Remember(RepositoryName repository)
     {
-        if (cache.TryGetFact<SortedSet<string>>(CacheKeys.Catalog, out var names))
+        lock (_snapshotLock)
+        {
+            // A walk under way may already have passed this repository's directory.
+            _joinedDuringWalk?.Add(repository.Value);
+            if (cache.TryGetFact<SortedSet<string>>(CacheKeys.Catalog, out var names))
+            {
+                names.Add(repository.Value);
+            }
+        }
+    }
+
+    /// <summary>One walk at a time: concurrent cold listings and background refreshes share it.</summary>
+    private Task<SortedSet<string>> WalkOnceAsync()
+    {
+        lock (_snapshotLock)
+        {
+            if (_walk is null)
+            {
+                _joinedDuringWalk = [];
+                _walk = WalkAndPublishAsync();
+            }
+
+            return _walk;
+        }
+    }
+
+    private async Task<SortedSet<string>> WalkAndPublishAsync()
+    {
+        try
+        {
+            // Off the caller's flow: a background refresh must not run on (or be cancelled with) the request that started it.
+            await Task.Yield();
+            var names = new SortedSet<string>(await FindAsync(RepositoryMarkers, CancellationToken.None), StringComparer.Ordinal);
+            lock (_snapshotLock)
+            {
+                names.UnionWith(_joinedDuringWalk ?? []);
+                cache.SetFact(CacheKeys.Catalog, names, CacheKeys.CatalogSnapshotLifetime);
+                cache.SetFact(CacheKeys.CatalogFresh, true, CacheKeys.CatalogTimeToLive);
+            }
+
+            return names;
+        }
+        finally
         {
             lock (_snapshotLock)
             {
-                names.Add(repository.Value);
+                _walk = null;
+                _joinedDuringWalk = null;
             }
         }
     }
