@@ -24,7 +24,7 @@ public static class UiEndpoints
         if (!enabled)
         {
             // registry:2 answers / with an empty 200.
-            endpoints.Map("/", () => TypedResults.Ok()).AllowAnonymous();
+            endpoints.Map("/", (HttpContext context) => EmptyOk(context)).AllowAnonymous();
             return endpoints;
         }
 
@@ -51,7 +51,15 @@ public static class UiEndpoints
         var request = context.Request;
         var wantsHtml = HttpMethods.IsGet(request.Method)
             && request.Headers.Accept.Any(a => a is not null && a.Contains("text/html", StringComparison.OrdinalIgnoreCase));
-        return wantsHtml ? Serve(context, assets.Find("index.html")) : TypedResults.Ok();
+        return wantsHtml ? Serve(context, assets.Find("index.html")) : EmptyOk(context);
+    }
+
+    /// <summary>registry:2's answer to /: 200, no-cache and Content-Length 0 (not an empty chunked body).</summary>
+    private static IResult EmptyOk(HttpContext context)
+    {
+        context.Response.ContentLength = 0;
+        context.Response.Headers.CacheControl = "no-cache";
+        return TypedResults.Ok();
     }
 
     private static IResult Serve(HttpContext context, UiAsset? asset)

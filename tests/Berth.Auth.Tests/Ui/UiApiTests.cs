@@ -19,6 +19,7 @@ public sealed class UiApiTests(UiRegistryFixture fixture) : IClassFixture<UiRegi
         using var probe = await client.GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
         Assert.Empty(await probe.Content.ReadAsByteArrayAsync());
+        Assert.Equal(0, probe.Content.Headers.ContentLength);
         using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
 
