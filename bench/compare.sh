@@ -125,6 +125,11 @@ wait_ready() {
   return 1
 }
 
+# binary_for KIND: the executable of registry2, berth or berth-azure.
+binary_for() {
+  if [ "$1" = registry2 ]; then echo "$REGISTRY2_BIN"; else echo "$BERTH_BIN"; fi
+}
+
 # start_server NAME KIND [env...] -> sets SERVER_PID, SERVER_URL. KIND: registry2 | berth | berth-azure.
 start_server() {
   local name=$1 kind=$2
@@ -141,10 +146,7 @@ start_server() {
   else
     write_config "$config" "$port" "$dir"
   fi
-  case "$kind" in
-    registry2) env "$@" "$REGISTRY2_BIN" serve "$config" >"$logfile" 2>&1 & ;;
-    berth | berth-azure) env "$@" "$BERTH_BIN" serve "$config" >"$logfile" 2>&1 & ;;
-  esac
+  env "$@" "$(binary_for "$kind")" serve "$config" >"$logfile" 2>&1 &
   SERVER_PID=$!
   SERVER_PIDS+=("$SERVER_PID")
   SERVER_URL="http://127.0.0.1:$port"
@@ -192,10 +194,7 @@ measure_startup() {
   config="$WORK/$name-startup.yml"
   mkdir -p "$dir"
   write_config "$config" "$port" "$dir"
-  case "$kind" in
-    registry2) binary=$REGISTRY2_BIN ;;
-    *) binary=$BERTH_BIN ;;
-  esac
+  binary=$(binary_for "$kind")
   log "measuring $name's start-up and idle RSS"
   timeout 300 "$BENCH" startup --url "http://127.0.0.1:$port" --runs "$STARTUP_RUNS" --idle 2 --json "$OUT/$name-startup.json" \
     -- "$binary" serve "$config" | tee "$OUT/$name-startup.log" || log "$name: start-up measurement failed (see $OUT/$name-startup.log)"
