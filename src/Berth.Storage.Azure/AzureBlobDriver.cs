@@ -14,8 +14,6 @@ namespace Berth.Storage.Azure;
 /// </summary>
 internal sealed class AzureBlobDriver : IStorageDriver
 {
-    // The SDK's read-ahead per open stream; memory per download stays at this size whatever the blob size.
-    private const int ReadBufferSize = 4 * 1024 * 1024;
     private const int DeleteParallelism = 8;
     private const int MaxPendingCopyWaits = 50;
     private static readonly TimeSpan CopyPollInterval = TimeSpan.FromMilliseconds(200);
@@ -83,21 +81,8 @@ internal sealed class AzureBlobDriver : IStorageDriver
     public Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken = default)
     {
         var blob = Blob(path);
-        return _faults.RunAsync("open", path, async () =>
-        {
-            try
-            {
-                // Pinning the ETag makes a blob replaced mid-read fail instead of mixing versions. Content-addressed
-                // data never changes its bytes, only its metadata (a collector's touch), which must not break a pull.
-                var contentAddressed = path.StartsWith(ContentAddressedPrefix, StringComparison.Ordinal);
-                var options = new BlobOpenReadOptions(allowModifications: contentAddressed) { BufferSize = ReadBufferSize };
-                return await blob.OpenReadAsync(options, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status == 404)
-            {
-                return null;
-            }
-        }, cancellationToken);
+        var contentAddressed = path.StartsWith(ContentAddressedPrefix, StringComparison.Ordinal);
+        return _faults.RunAsync<Stream?>("open", path, async () => await BlobReadStream.OpenAsync(blob, pinVersion: !contentAddressed, cancellationToken), cancellationToken);
     }
 
     public Task<StorageEntry?> StatAsync(string path, CancellationToken cancellationToken = default)
