@@ -6,7 +6,7 @@
 # Starts each registry on 127.0.0.1 with fresh filesystem storage, runs every workload of bench/Berth.Bench against
 # it while sampling the server's CPU seconds and RSS from /proc, then runs the RSS probes (one 100 MiB and one 1 GiB
 # layer, each against a fresh server) and prints one table. If azurite-blob is installed, Berth also runs the
-# manifest and small-blob workloads on Azure storage (Azurite) for an extra column. Before the timed run each server
+# push, pull (redirects off), manifest and listing workloads on Azure storage (Azurite) for an extra column. Before the timed run each server
 # gets an untimed tiny pass over every workload (--no-warmup skips it). --tiny: a smoke run in seconds.
 # --berth-bin PATH: benchmark that `berth` executable instead of publishing src/Berth (Native AOT, scripts/publish-native.sh).
 # Each registry is also started five times for its start-up time and idle RSS, and its RSS is read 80 s after the run.
@@ -274,16 +274,18 @@ if [ "$AZURE" = 1 ]; then
       sleep 0.2
     done
     # Debian's registry:2 is built without the Azure driver, so this column is Berth alone. The key is Azurite's
-    # published development key for devstoreaccount1.
+    # published development key for devstoreaccount1. Redirects are off: with them a pull is a 307 and the bytes come
+    # from Azurite, which would measure the emulator rather than Berth's read path.
     if start_server berth-azure berth-azure \
       REGISTRY_STORAGE=azure \
+      REGISTRY_STORAGE_REDIRECT_DISABLE=true \
       REGISTRY_STORAGE_AZURE_ACCOUNTNAME=devstoreaccount1 \
       REGISTRY_STORAGE_AZURE_ACCOUNTKEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==' \
       REGISTRY_STORAGE_AZURE_CONTAINER=registry \
       REGISTRY_STORAGE_AZURE_SERVICEURL="http://127.0.0.1:$AZ_PORT/devstoreaccount1"; then
       warm_up berth-azure
       bench berth-azure "$OUT/berth-azure.json" \
-        --workloads push-mono-1m,pull-1m,manifest-head-tag,manifest-get-tag,manifest-head-digest,manifest-get-digest,tags-list,catalog,small-images \
+        --workloads push-mono-1m,pull-1m,pull-10m,pull-100m,manifest-head-tag,manifest-get-tag,manifest-head-digest,manifest-get-digest,tags-list,catalog,small-images \
         --settle "$SETTLE"
       stop_server "$SERVER_PID"
       AZURE_COLUMN=(--column "Berth (Azurite)=$OUT/berth-azure.json")
