@@ -166,7 +166,7 @@ internal sealed class AzureBlobDriver : IStorageDriver
         var prefix = Layout.DirectoryPrefix(path);
         return _faults.RunAsync("delete", path, async () =>
         {
-            var deleted = path.Length > 1 && (await Blob(path).DeleteIfExistsAsync(cancellationToken: cancellationToken)).Value;
+            var deleted = path.Length > 1 && !IsAlwaysDirectory(path) && (await Blob(path).DeleteIfExistsAsync(cancellationToken: cancellationToken)).Value;
             var deletedBelow = 0;
             await Parallel.ForEachAsync(
                 _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: prefix, cancellationToken: cancellationToken),
@@ -316,6 +316,39 @@ internal sealed class AzureBlobDriver : IStorageDriver
         return name is "data" or "link" or "startedat"
             && (path.StartsWith(ContentAddressedPrefix, StringComparison.Ordinal) || path.Contains("/_", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// A folder of registry:2's repository layout that only ever holds files below it: an upload
+    /// (<c>_uploads/&lt;id&gt;</c>), a layer link's folder (<c>_layers/&lt;alg&gt;/&lt;hex&gt;</c>), a revision
+    /// (<c>_manifests/revisions/&lt;alg&gt;/&lt;hex&gt;</c>) or a tag (<c>_manifests/tags/&lt;tag&gt;</c>). Deleting one
+    /// needs no request for a blob of that exact name, which would always answer 404 (one per blob push's clean-up).
+    /// </summary>
+    private static bool IsAlwaysDirectory(string path)
+    {
+        if (!path.StartsWith(RepositoriesPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        // No repository name component starts with '_', so the first such segment is the layout's.
+        var segments = path[RepositoriesPrefix.Length..].Split('/');
+        var marker = Array.FindIndex(segments, segment => segment.StartsWith('_'));
+        if (marker < 1)
+        {
+            return false;
+        }
+
+        var below = segments.AsSpan(marker + 1);
+        return segments[marker] switch
+        {
+            "_uploads" => below.Length == 1,
+            "_layers" => below.Length == 2,
+            "_manifests" => below is ["revisions", _, _] or ["tags", _],
+            _ => false,
+        } && !below.Contains(string.Empty);
+    }
+
+    private const string RepositoriesPrefix = "/docker/registry/v2/repositories/";
 
     private const string TouchedMetadataKey = "berthtouched";
 
