@@ -43,4 +43,44 @@ public sealed class AzureUploadTests(Azurite azurite)
         Assert.Equal(64L * Chunk, stream.Length);
         Assert.Equal(expected.GetHashAndReset(), await SHA256.HashDataAsync(stream));
     }
+
+    [Fact]
+    public async Task An_upload_written_in_odd_pieces_fills_whole_blocks_and_reads_back_intact()
+    {
+        // The writer's buffer starts at 1 MiB and grows to a block as the pieces arrive; pieces that do not divide
+        // the block size cross every growth step and block boundary at a different offset.
+        var options = AzuriteStore.Options(azurite);
+        var driver = await AzuriteStore.CreateDriverAsync(options);
+        var content = RandomNumberGenerator.GetBytes(20 * Chunk + 3);
+        const int Piece = 300_001;
+
+        await using (var writer = await driver.OpenWriterAsync(UploadPath, append: false))
+        {
+            for (var offset = 0; offset < 12 * Chunk; offset += Piece)
+            {
+                await writer.WriteAsync(content.AsMemory(offset, Math.Min(Piece, 12 * Chunk - offset)));
+            }
+
+            await writer.CommitAsync();
+        }
+
+        // A second session continues from the committed blocks, as the next PATCH would.
+        await using (var writer = await driver.OpenWriterAsync(UploadPath, append: true))
+        {
+            Assert.Equal(12L * Chunk, writer.Size);
+            for (var offset = 12 * Chunk; offset < content.Length; offset += Piece)
+            {
+                await writer.WriteAsync(content.AsMemory(offset, Math.Min(Piece, content.Length - offset)));
+            }
+
+            await writer.CommitAsync();
+        }
+
+        var blockBlob = AzuriteStore.Container(azurite, options.Container).GetBlockBlobClient(driver.Layout.BlobName(UploadPath));
+        var sizes = (await blockBlob.GetBlockListAsync(BlockListTypes.Committed)).Value.CommittedBlocks.Select(block => block.SizeLong).ToList();
+        Assert.Equal([8L * Chunk, 4L * Chunk, 8L * Chunk, 3], sizes);
+        await using var stream = await driver.OpenReadAsync(UploadPath);
+        Assert.NotNull(stream);
+        Assert.Equal(SHA256.HashData(content), await SHA256.HashDataAsync(stream));
+    }
 }
