@@ -15,9 +15,7 @@ namespace Berth.Storage.Azure;
 /// <see cref="AzureDriverOptions.BlockSize"/>; a commit stages what is buffered and commits the block list, so the
 /// object only ever shows whole commits. The partial last block stays in the buffer and is staged again, larger,
 /// at the next commit, so chunk size does not decide block count. An append writer continues from the committed
-/// block list, which is how an upload resumes after a restart or on another instance. The buffer starts at 1 MiB
-/// from the shared pool and grows, outside the pool, only for an upload that needs it: pooled 8 MiB blocks stayed
-/// resident after every burst of concurrent pushes (64 MiB after 8 clients), though most layers are far smaller.
+/// block list, which is how an upload resumes after a restart or on another instance.
 /// </summary>
 internal sealed class BlockBlobWriter : IStorageWriter
 {
@@ -25,11 +23,8 @@ internal sealed class BlockBlobWriter : IStorageWriter
     private readonly string _path;
     private readonly FaultBoundary _faults;
     private readonly List<string> _blockIds = [];
-    private const int PooledBufferSize = 1024 * 1024;
-
     private readonly string _writerTag = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
     private byte[]? _buffer;
-    private bool _bufferPooled;
     private int _buffered;
     private long _bytesInBlocks;
     private int _sequence;
@@ -39,8 +34,7 @@ internal sealed class BlockBlobWriter : IStorageWriter
         _blob = blob;
         _path = path;
         _faults = faults;
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(blockSize, PooledBufferSize));
-        _bufferPooled = true;
+        _buffer = ArrayPool<byte>.Shared.Rent(blockSize);
         BlockSize = blockSize;
     }
 
@@ -70,12 +64,11 @@ internal sealed class BlockBlobWriter : IStorageWriter
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_buffer is null, this);
+        var buffer = _buffer ?? throw new ObjectDisposedException(nameof(BlockBlobWriter));
         while (!data.IsEmpty)
         {
             var count = Math.Min(BlockSize - _buffered, data.Length);
-            EnsureCapacity(_buffered + count);
-            data.Span[..count].CopyTo(_buffer.AsSpan(_buffered));
+            data.Span[..count].CopyTo(buffer.AsSpan(_buffered));
             _buffered += count;
             data = data[count..];
             if (_buffered == BlockSize)
@@ -108,39 +101,10 @@ internal sealed class BlockBlobWriter : IStorageWriter
         if (_buffer is { } buffer)
         {
             _buffer = null;
-            if (_bufferPooled)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    /// <summary>Doubles the buffer, up to one block, until <paramref name="needed"/> bytes fit.</summary>
-    private void EnsureCapacity(int needed)
-    {
-        var buffer = _buffer!;
-        if (needed <= buffer.Length)
-        {
-            return;
-        }
-
-        var size = buffer.Length;
-        while (size < needed)
-        {
-            size = (int)Math.Min(BlockSize, 2L * size);
-        }
-
-        var grown = GC.AllocateUninitializedArray<byte>(size);
-        buffer.AsSpan(0, _buffered).CopyTo(grown);
-        if (_bufferPooled)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            _bufferPooled = false;
-        }
-
-        _buffer = grown;
     }
 
     private async Task ResumeAsync(int compactAfterBlocks, ILogger logger, CancellationToken cancellationToken)
@@ -188,7 +152,6 @@ internal sealed class BlockBlobWriter : IStorageWriter
             return;
         }
 
-        EnsureCapacity(count);
         var options = new BlobDownloadOptions { Range = new HttpRange(offset, count) };
         using var download = (await _blob.DownloadStreamingAsync(options, cancellationToken)).Value;
         await download.Content.ReadExactlyAsync(_buffer.AsMemory(0, count), cancellationToken);

@@ -47,8 +47,8 @@ public sealed class AzureUploadTests(Azurite azurite)
     [Fact]
     public async Task An_upload_written_in_odd_pieces_fills_whole_blocks_and_reads_back_intact()
     {
-        // The writer's buffer starts at 1 MiB and grows to a block as the pieces arrive; pieces that do not divide
-        // the block size cross every growth step and block boundary at a different offset.
+        // Pieces that do not divide the block size cross every block boundary at a different offset, and the second
+        // session starts from a partial last block.
         var options = AzuriteStore.Options(azurite);
         var driver = await AzuriteStore.CreateDriverAsync(options);
         var content = RandomNumberGenerator.GetBytes(20 * Chunk + 3);
