@@ -44,7 +44,9 @@ internal sealed class BlobReadStream : Stream
     /// Starts the GET of the whole blob, so a pull costs one request. With <paramref name="pinVersion"/> a later
     /// ranged GET must match the first answer's ETag, so a blob replaced mid-read fails instead of mixing versions;
     /// content-addressed data never changes its bytes, only its metadata (a collector's touch), which must not break a
-    /// pull. Null when the blob does not exist.
+    /// pull. (The SDK's own retry of a response that broke mid-way resumes against the first ETag whatever this says,
+    /// so a touch between such a fault and its retry fails that one pull, which the client then retries.) Null when
+    /// the blob does not exist.
     /// </summary>
     public static async Task<BlobReadStream?> OpenAsync(BlobClient blob, bool pinVersion, CancellationToken cancellationToken)
     {
