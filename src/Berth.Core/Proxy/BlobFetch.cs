@@ -12,10 +12,8 @@ internal sealed class BlobFetch : IDisposable
     private readonly string _spoolPath;
     private readonly FileStream _spool;
     private readonly TaskCompletionSource<Core.Errors.RegistryError?> _headers = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private TaskCompletionSource _progress = NewSignal();
-    private long _written;
-    private volatile bool _succeeded;
-    private volatile Exception? _failure;
+    private readonly Lock _progressGate = new();
+    private Progress _progress = new(0, Succeeded: false, Failure: null, NewSignal());
     private bool _closed;
 
     public BlobFetch(string spoolDirectory)
@@ -32,7 +30,7 @@ internal sealed class BlobFetch : IDisposable
     /// <summary>The length the upstream announced, when it did.</summary>
     public long? Length { get; private set; }
 
-    public long Written => Interlocked.Read(ref _written);
+    public long Written => Volatile.Read(ref _progress).Written;
 
     /// <summary>A reader from the first byte, or null when the fetch is over (the blob is in the store or failed).</summary>
     public BlobFetchStream? TryJoin()
@@ -60,22 +58,17 @@ internal sealed class BlobFetch : IDisposable
     public async ValueTask AppendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         await _spool.WriteAsync(data, cancellationToken);
-        Interlocked.Add(ref _written, data.Length);
-        Signal();
+        var length = data.Length;
+        Advance(progress => progress with { Written = progress.Written + length });
     }
 
     /// <summary>The blob is verified and stored: readers may deliver the last byte.</summary>
-    public void Succeed()
-    {
-        _succeeded = true;
-        Signal();
-    }
+    public void Succeed() => Advance(progress => progress with { Succeeded = true });
 
     public void Fail(Exception failure)
     {
-        _failure = failure;
         _headers.TrySetException(failure);
-        Signal();
+        Advance(progress => progress with { Failure = failure });
     }
 
     /// <summary>Ends the fetch: no one joins any more, and the spool goes (readers keep their open handles).</summary>
@@ -97,14 +90,30 @@ internal sealed class BlobFetch : IDisposable
     public void Dispose() => Close();
 
     /// <summary>What a reader may know now, and a task that completes on the next change.</summary>
+    /// <remarks>
+    /// One read of one immutable record. With the count and the flags in separate fields, a reader descheduled
+    /// between reading the count and the success flag saw "succeeded" with a count from before the last append, ended
+    /// its response short of its Content-Length, and the client's connection was reset (seen once in CI, under load).
+    /// </remarks>
     internal (long Written, bool Succeeded, Exception? Failure, Task Changed) Snapshot()
     {
-        // The signal is taken before the state: a change after this read completes it.
-        var changed = Volatile.Read(ref _progress).Task;
-        return (Written, _succeeded, _failure, changed);
+        var progress = Volatile.Read(ref _progress);
+        return (progress.Written, progress.Succeeded, progress.Failure, progress.Changed.Task);
     }
 
-    private void Signal() => Interlocked.Exchange(ref _progress, NewSignal()).TrySetResult();
+    private void Advance(Func<Progress, Progress> change)
+    {
+        Progress previous;
+        lock (_progressGate)
+        {
+            previous = _progress;
+            Volatile.Write(ref _progress, change(previous) with { Changed = NewSignal() });
+        }
+
+        previous.Changed.TrySetResult();
+    }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private sealed record Progress(long Written, bool Succeeded, Exception? Failure, TaskCompletionSource Changed);
 }
