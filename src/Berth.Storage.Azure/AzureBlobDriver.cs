@@ -19,6 +19,7 @@ internal sealed class AzureBlobDriver : IStorageDriver
     private static readonly TimeSpan CopyPollInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly BlobClients _clients;
+    private readonly BlockBufferPool _buffers;
     private readonly BlobContainerClient _container;
     private readonly BlobSasSigner _signer;
     private readonly AzureDriverOptions _options;
@@ -27,9 +28,11 @@ internal sealed class AzureBlobDriver : IStorageDriver
     private readonly FaultBoundary _faults;
 
     public AzureBlobDriver(
-        BlobClients clients, BlobNameLayout layout, BlobSasSigner signer, AzureDriverOptions options, bool redirectDisabled, ILogger logger)
+        BlobClients clients, BlobNameLayout layout, BlobSasSigner signer, AzureDriverOptions options, BlockBufferPool buffers, bool redirectDisabled,
+        ILogger logger)
     {
         _clients = clients;
+        _buffers = buffers;
         _container = clients.Container;
         Layout = layout;
         _signer = signer;
@@ -234,7 +237,7 @@ internal sealed class AzureBlobDriver : IStorageDriver
         _faults.RunAsync("reach", "the container", () => _container.GetPropertiesAsync(cancellationToken: cancellationToken), cancellationToken);
 
     private async Task<IStorageWriter> OpenWriterCoreAsync(BlockBlobClient blob, string path, bool append, CancellationToken cancellationToken) =>
-        await BlockBlobWriter.OpenAsync(blob, path, append, _options, _faults, _logger, cancellationToken);
+        await BlockBlobWriter.OpenAsync(blob, path, append, _options, _buffers, _faults, _logger, cancellationToken);
 
     /// <summary>
     /// A server-side copy. Within one account Azure completes it as a metadata operation; a pending copy is waited for

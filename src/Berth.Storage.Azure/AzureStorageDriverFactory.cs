@@ -29,7 +29,7 @@ public static class AzureStorageDriverFactory
         await CreateDriverAsync(options, redirectDisabled, loggerFactory, cancellationToken);
 
     internal static async Task<AzureBlobDriver> CreateDriverAsync(
-        AzureDriverOptions options, bool redirectDisabled, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+        AzureDriverOptions options, bool redirectDisabled, ILoggerFactory loggerFactory, CancellationToken cancellationToken, BlockBufferPool? buffers = null)
     {
         var logger = loggerFactory.CreateLogger("Berth.Storage.Azure");
         var (service, clients) = CreateClients(options);
@@ -55,7 +55,7 @@ public static class AzureStorageDriverFactory
 
         var canUseDelegation = options.Credential is AzureCredentialKind.ClientSecret or AzureCredentialKind.DefaultCredentials;
         var signer = new BlobSasSigner(clients, service, canUseDelegation, logger);
-        return new AzureBlobDriver(clients, layout, signer, options, redirectDisabled, logger);
+        return new AzureBlobDriver(clients, layout, signer, options, buffers ?? new BlockBufferPool(options.BlockSize), redirectDisabled, logger);
     }
 
     internal static (BlobServiceClient Service, BlobClients Clients) CreateClients(AzureDriverOptions options)

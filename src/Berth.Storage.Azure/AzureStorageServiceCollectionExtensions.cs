@@ -1,3 +1,4 @@
+using Berth.Core.Memory;
 using Berth.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -15,9 +16,13 @@ public static class AzureStorageServiceCollectionExtensions
     {
         services.AddSingleton(options);
 
+        // The upload writers' block buffers outlive requests; the host's idle reclaimer empties the pool.
+        var buffers = new BlockBufferPool(options.BlockSize);
+        services.AddSingleton<IIdleTrimmable>(buffers);
+
         // Opening is asynchronous but happens once, at start-up, before any request: blocking here is harmless.
         services.AddSingleton<IStorageDriver>(provider => AzureStorageDriverFactory
-            .CreateAsync(options, redirectDisabled, provider.GetRequiredService<ILoggerFactory>())
+            .CreateDriverAsync(options, redirectDisabled, provider.GetRequiredService<ILoggerFactory>(), CancellationToken.None, buffers)
             .GetAwaiter().GetResult());
         return services;
     }

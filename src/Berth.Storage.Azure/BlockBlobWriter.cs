@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -11,8 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace Berth.Storage.Azure;
 
 /// <summary>
-/// Writes an upload as a block blob. Writes are coalesced in one pooled buffer and staged as blocks of
-/// <see cref="AzureDriverOptions.BlockSize"/>; a commit stages what is buffered and commits the block list, so the
+/// Writes an upload as a block blob. Writes are coalesced in one buffer from <see cref="BlockBufferPool"/> and staged as
+/// blocks of <see cref="AzureDriverOptions.BlockSize"/>; a commit stages what is buffered and commits the block list, so the
 /// object only ever shows whole commits. The partial last block stays in the buffer and is staged again, larger,
 /// at the next commit, so chunk size does not decide block count. An append writer continues from the committed
 /// block list, which is how an upload resumes after a restart or on another instance.
@@ -20,6 +19,7 @@ namespace Berth.Storage.Azure;
 internal sealed class BlockBlobWriter : IStorageWriter
 {
     private readonly BlockBlobClient _blob;
+    private readonly BlockBufferPool _buffers;
     private readonly string _path;
     private readonly FaultBoundary _faults;
     private readonly List<string> _blockIds = [];
@@ -29,13 +29,14 @@ internal sealed class BlockBlobWriter : IStorageWriter
     private long _bytesInBlocks;
     private int _sequence;
 
-    private BlockBlobWriter(BlockBlobClient blob, string path, int blockSize, FaultBoundary faults)
+    private BlockBlobWriter(BlockBlobClient blob, string path, BlockBufferPool buffers, FaultBoundary faults)
     {
         _blob = blob;
+        _buffers = buffers;
         _path = path;
         _faults = faults;
-        _buffer = ArrayPool<byte>.Shared.Rent(blockSize);
-        BlockSize = blockSize;
+        _buffer = buffers.Rent();
+        BlockSize = buffers.BufferSize;
     }
 
     public long Size => _bytesInBlocks + _buffered;
@@ -43,9 +44,10 @@ internal sealed class BlockBlobWriter : IStorageWriter
     private int BlockSize { get; }
 
     public static async Task<BlockBlobWriter> OpenAsync(
-        BlockBlobClient blob, string path, bool append, AzureDriverOptions options, FaultBoundary faults, ILogger logger, CancellationToken cancellationToken)
+        BlockBlobClient blob, string path, bool append, AzureDriverOptions options, BlockBufferPool buffers, FaultBoundary faults, ILogger logger,
+        CancellationToken cancellationToken)
     {
-        var writer = new BlockBlobWriter(blob, path, options.BlockSize, faults);
+        var writer = new BlockBlobWriter(blob, path, buffers, faults);
         try
         {
             if (append)
@@ -101,7 +103,7 @@ internal sealed class BlockBlobWriter : IStorageWriter
         if (_buffer is { } buffer)
         {
             _buffer = null;
-            ArrayPool<byte>.Shared.Return(buffer);
+            _buffers.Return(buffer);
         }
 
         return ValueTask.CompletedTask;

@@ -1,4 +1,5 @@
 using System.Runtime;
+using Berth.Core.Memory;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,7 @@ namespace Berth.Server.Hosting;
 /// to no allocation after a busy one, one aggressive full collection decommits the free heap; a second one after a
 /// minute of quiet lets the shared array pool drop the burst's buffers. A busy server is never interrupted: the check only fires on quiet.
 /// </summary>
-internal sealed partial class IdleMemoryReclaimer(LargeBlockMemoryPoolFactory transportPools, TimeProvider time, ILogger<IdleMemoryReclaimer> logger) : BackgroundService
+internal sealed partial class IdleMemoryReclaimer(IEnumerable<IIdleTrimmable> pools, TimeProvider time, ILogger<IdleMemoryReclaimer> logger) : BackgroundService
 {
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(5);
 
@@ -75,8 +76,12 @@ internal sealed partial class IdleMemoryReclaimer(LargeBlockMemoryPoolFactory tr
     private void Reclaim()
     {
         var before = Environment.WorkingSet;
-        // The transport's idle receive blocks are pinned arrays the collection below can then free.
-        transportPools.TrimIdle();
+        // Idle buffers kept between requests (the transport's pinned receive blocks, the Azure upload blocks) are
+        // arrays the collection below can then free.
+        foreach (var pool in pools)
+        {
+            pool.TrimIdle();
+        }
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         LogReclaimed(logger, before / (1024 * 1024), Environment.WorkingSet / (1024 * 1024));

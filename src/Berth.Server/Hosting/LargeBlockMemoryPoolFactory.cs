@@ -1,4 +1,5 @@
 using System.Buffers;
+using Berth.Core.Memory;
 using Microsoft.AspNetCore.Connections;
 
 namespace Berth.Server.Hosting;
@@ -7,7 +8,7 @@ namespace Berth.Server.Hosting;
 /// Gives Kestrel's transport <see cref="LargeBlockMemoryPool"/>s; registered in place of Kestrel's own factory. It keeps
 /// the pools it made so <see cref="IdleMemoryReclaimer"/> can empty them when the server goes quiet.
 /// </summary>
-internal sealed class LargeBlockMemoryPoolFactory : IMemoryPoolFactory<byte>
+internal sealed class LargeBlockMemoryPoolFactory : IMemoryPoolFactory<byte>, IIdleTrimmable
 {
     private readonly List<WeakReference<LargeBlockMemoryPool>> _pools = [];
 

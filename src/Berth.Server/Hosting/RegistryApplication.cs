@@ -2,6 +2,7 @@ using Berth.Core;
 using Berth.Core.Configuration;
 using Berth.Core.Diagnostics;
 using Berth.Core.Events;
+using Berth.Core.Memory;
 using Berth.Core.Storage;
 using Berth.Server.Auth;
 using Berth.Server.Diagnostics;
@@ -72,6 +73,7 @@ public static class RegistryApplication
         // Registered after Kestrel's own factory, so the transport's pools are ours: 64 KiB receives and sends.
         builder.Services.AddSingleton<LargeBlockMemoryPoolFactory>();
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(services => services.GetRequiredService<LargeBlockMemoryPoolFactory>());
+        builder.Services.AddSingleton<IIdleTrimmable>(services => services.GetRequiredService<LargeBlockMemoryPoolFactory>());
         var security = RegistrySecurity.Configure(builder, configuration);
         if (urls is not null)
         {
