@@ -54,11 +54,22 @@ public sealed class ReferencePair : IAsyncLifetime
     internal Task<RawResponse> SendToRegistry2Async(string method, string target, byte[]? body = null, string? contentType = null, long? contentLength = null, params string[] headers) =>
         RawHttp.SendAsync(_registry2.Port, method, target, body, contentType, contentLength, headers);
 
-    /// <summary>Every directory and file under Berth's temporary directory (its store and its config), with file sizes.</summary>
+    /// <summary>
+    /// Every directory and file under Berth's temporary directory (its store and its config), with file sizes, but for
+    /// the serving instance's heartbeat: Berth writes it on its own clock once the store has content, so it can appear
+    /// between two snapshots whatever the request in between was.
+    /// </summary>
     public IReadOnlySet<string> SnapshotBerthDisk() =>
         new DirectoryInfo(_berthTemp.Path).EnumerateFileSystemInfos("*", SearchOption.AllDirectories)
             .Select(e => Path.GetRelativePath(_berthTemp.Path, e.FullName) + (e is FileInfo f ? $" ({f.Length} bytes)" : "/"))
+            .Where(path => !IsHeartbeat(path))
             .ToHashSet(StringComparer.Ordinal);
+
+    private static bool IsHeartbeat(string path) =>
+        path is HeartbeatParent or HeartbeatFolder || path.StartsWith(HeartbeatFolder, StringComparison.Ordinal);
+
+    private const string HeartbeatParent = "store/docker/registry/v2/_berth/";
+    private const string HeartbeatFolder = "store/docker/registry/v2/_berth/instances/";
 }
 
 [CollectionDefinition(Name)]
