@@ -35,27 +35,48 @@ public sealed class ReferenceGuard(IStorageDriver driver, BlobQuarantine quarant
     /// one the store does not have (the push fails on it, so a manifest naming thousands of absent blobs costs no more
     /// than its existence check). Dispose after the write.
     /// </summary>
-    public async Task<ReferenceHold> ReferenceAsync(IEnumerable<Digest> digests, CancellationToken cancellationToken = default)
+    public Task<ReferenceHold> ReferenceAsync(IEnumerable<Digest> digests, CancellationToken cancellationToken = default) =>
+        HoldAsync([.. digests.Distinct()], written: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReferenceAsync"/>, and holds <paramref name="written"/> too: data the push writes itself unless
+    /// the store has it. That one is restored from quarantine but not touched here, since touching a new blob is a
+    /// wasted round trip (a 404; a request on Azure): the writer calls <see cref="KeepStoredAsync"/> when it finds
+    /// the data already stored.
+    /// </summary>
+    public Task<ReferenceHold> ReferenceForWriteAsync(IEnumerable<Digest> referenced, Digest written, CancellationToken cancellationToken = default) =>
+        HoldAsync([.. referenced.Where(d => !d.Equals(written)).Distinct()], written, cancellationToken);
+
+    /// <summary>
+    /// For a writer under a hold that found the data it was about to write already stored: touches it as a reference
+    /// would (at most once per quarter grace period), so a collector in another process keeps it. False when the data
+    /// is gone since the writer looked: write it then.
+    /// </summary>
+    public async Task<bool> KeepStoredAsync(Digest digest, CancellationToken cancellationToken = default)
     {
-        var held = digests.Distinct().ToArray();
-        var hold = await LockAsync(held, record: true, cancellationToken);
-        try
+        if (options.GracePeriod <= TimeSpan.Zero)
         {
-            foreach (var digest in held)
-            {
-                if (!await PrepareAsync(digest, cancellationToken))
-                {
-                    break;
-                }
-            }
-        }
-        catch
-        {
-            await hold.DisposeAsync();
-            throw;
+            return true;
         }
 
-        return hold;
+        var now = time.GetUtcNow();
+        if (_touchedAt.TryGetValue(digest, out var touched) && now - touched < options.GracePeriod / 4)
+        {
+            return true;
+        }
+
+        if (!await driver.TouchAsync(RegistryPaths.BlobData(digest), cancellationToken))
+        {
+            return false;
+        }
+
+        if (_touchedAt.Count >= MaxRememberedTouches)
+        {
+            _touchedAt.Clear();
+        }
+
+        _touchedAt[digest] = now;
+        return true;
     }
 
     /// <summary>Holds one digest for a collector's re-check and delete; nothing is recorded on release.</summary>
@@ -119,6 +140,33 @@ public sealed class ReferenceGuard(IStorageDriver driver, BlobQuarantine quarant
         }
     }
 
+    private async Task<ReferenceHold> HoldAsync(Digest[] referenced, Digest? written, CancellationToken cancellationToken)
+    {
+        var hold = await LockAsync(written is { } data ? [.. referenced, data] : referenced, record: true, cancellationToken);
+        try
+        {
+            foreach (var digest in referenced)
+            {
+                if (!await PrepareAsync(digest, cancellationToken))
+                {
+                    return hold;
+                }
+            }
+
+            if (written is { } restorable)
+            {
+                await TryRestoreAsync(restorable, cancellationToken);
+            }
+        }
+        catch
+        {
+            await hold.DisposeAsync();
+            throw;
+        }
+
+        return hold;
+    }
+
     private async Task<ReferenceHold> LockAsync(Digest[] digests, bool record, CancellationToken cancellationToken)
     {
         // Always in ascending stripe order, so two holds over overlapping digests cannot deadlock.
@@ -145,7 +193,10 @@ public sealed class ReferenceGuard(IStorageDriver driver, BlobQuarantine quarant
     }
 
     /// <summary>Restores and touches one blob; false when the store turned out not to have it.</summary>
-    private async Task<bool> PrepareAsync(Digest digest, CancellationToken cancellationToken)
+    private async Task<bool> PrepareAsync(Digest digest, CancellationToken cancellationToken) =>
+        await TryRestoreAsync(digest, cancellationToken) || await KeepStoredAsync(digest, cancellationToken);
+
+    private async Task<bool> TryRestoreAsync(Digest digest, CancellationToken cancellationToken)
     {
         if (options.Quarantine > TimeSpan.Zero && await quarantine.TryRestoreAsync(digest, cancellationToken))
         {
@@ -153,29 +204,7 @@ public sealed class ReferenceGuard(IStorageDriver driver, BlobQuarantine quarant
             return true;
         }
 
-        if (options.GracePeriod <= TimeSpan.Zero)
-        {
-            return true;
-        }
-
-        var now = time.GetUtcNow();
-        if (_touchedAt.TryGetValue(digest, out var touched) && now - touched < options.GracePeriod / 4)
-        {
-            return true;
-        }
-
-        if (!await driver.TouchAsync(RegistryPaths.BlobData(digest), cancellationToken))
-        {
-            return false;
-        }
-
-        if (_touchedAt.Count >= MaxRememberedTouches)
-        {
-            _touchedAt.Clear();
-        }
-
-        _touchedAt[digest] = now;
-        return true;
+        return false;
     }
 
     private static int StripeOf(Digest digest) => (int)((uint)digest.GetHashCode() % StripeCount);

@@ -212,7 +212,7 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, Registry
                 return new CompleteOutcome(CompleteResult.DigestMismatch, Size: length);
             }
 
-            await using (await guard.ReferenceAsync([expected], cancellationToken))
+            await using (await guard.ReferenceForWriteAsync([], expected, cancellationToken))
             {
                 if (await writer.PutBlobAsync(repository, expected, content, cancellationToken) == BlobWriteOutcome.Created)
                 {
@@ -310,7 +310,7 @@ public sealed class UploadStore(IStorageDriver driver, BlobStore blobs, Registry
     private async Task<BlobDescriptor> CommitAsync(RepositoryName repository, string id, Digest digest, long size, CancellationToken cancellationToken)
     {
         var blob = new BlobDescriptor(digest, size);
-        await using var hold = await guard.ReferenceAsync([digest], cancellationToken);
+        await using var hold = await guard.ReferenceForWriteAsync([], digest, cancellationToken);
         if (await writer.CommitUploadAsync(repository, RegistryPaths.UploadData(repository, id), blob, cancellationToken) == BlobWriteOutcome.Created)
         {
             guard.NoteWritten(digest);

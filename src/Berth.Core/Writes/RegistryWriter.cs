@@ -21,16 +21,15 @@ namespace Berth.Core.Writes;
 public sealed class RegistryWriter(
     IStorageDriver driver, LinkStore links, BlobStore blobs, TagStore tags, RepositoryCatalog catalog, IRegistryCache cache, IRegistryEventSink events, TimeProvider time,
     BlobQuarantine quarantine,
+    ReferenceGuard guard,
     TagGuard tagGuard,
     TagWriteLocks tagLocks)
 {
     /// <summary>Makes an upload's verified data the blob (a move, skipped when the blob exists) and links it.</summary>
     public async Task<BlobWriteOutcome> CommitUploadAsync(RepositoryName repository, string uploadData, BlobDescriptor blob, CancellationToken cancellationToken = default)
     {
-        // Content-addressed: when the blob exists its bytes are these bytes. The store is asked, never the cache,
-        // so data removed since (by a collector or an operator) is written again.
         var outcome = BlobWriteOutcome.AlreadyExisted;
-        if (await blobs.StatDataInStoreAsync(blob.Digest, cancellationToken) is null)
+        if (!await IsStoredAsync(blob.Digest, cancellationToken))
         {
             await driver.MoveAsync(uploadData, RegistryPaths.BlobData(blob.Digest), cancellationToken);
             outcome = BlobWriteOutcome.Created;
@@ -214,7 +213,7 @@ public sealed class RegistryWriter(
 
     private async Task<BlobWriteOutcome> PutDataAsync(Digest digest, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
-        if (await blobs.StatDataInStoreAsync(digest, cancellationToken) is not null)
+        if (await IsStoredAsync(digest, cancellationToken))
         {
             return BlobWriteOutcome.AlreadyExisted;
         }
@@ -224,6 +223,14 @@ public sealed class RegistryWriter(
         cache.Invalidate(CacheKeys.Blob(digest));
         return BlobWriteOutcome.Created;
     }
+
+    /// <summary>
+    /// Content-addressed: when the blob exists its bytes are these bytes, so it is kept (touched for a collector in
+    /// another process) instead of written. The store is asked, never the cache, so data removed since (by a
+    /// collector or an operator) is written again.
+    /// </summary>
+    private async Task<bool> IsStoredAsync(Digest digest, CancellationToken cancellationToken) =>
+        await blobs.StatDataInStoreAsync(digest, cancellationToken) is not null && await guard.KeepStoredAsync(digest, cancellationToken);
 
     private async Task LinkBlobAsync(RepositoryName repository, BlobDescriptor blob, BlobWriteOutcome outcome, CancellationToken cancellationToken)
     {
