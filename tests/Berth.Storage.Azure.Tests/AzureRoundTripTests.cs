@@ -55,9 +55,11 @@ public sealed class AzureRoundTripTests(Azurite azurite, ITestOutputHelper outpu
         var catalogWarm = await CountAsync(counter, "catalog page, warm", () => GetAsync(reader, "v2/_catalog?n=100"));
 
         // Each bound is the count achieved; the comment is the count before the round-trip work (docs/azure-round-trips.md).
-        Assert.InRange(small.Count, 1, 8); // 12
-        Assert.InRange(large.Count, 1, 15); // 19
-        Assert.InRange(chunked.Count, 1, 25); // 29
+        // Achieved: 8, 15 and 25. A background listing (the UI index or the catalog refresh) can land in a push's
+        // window on a loaded run (CI saw 26 for the chunked push, its last request a listing), so each bound allows one.
+        Assert.InRange(small.Count, 1, 9); // 12
+        Assert.InRange(large.Count, 1, 16); // 19
+        Assert.InRange(chunked.Count, 1, 26); // 29
         // The UI index re-reads the repository's tags off the request, so its one listing lands in either figure.
         // The referenced blobs' links were cached by their pushes; whether each is read again depends on how long the
         // steps since took (2 s cache), so those reads are bounded apart: at most one per referenced blob.
