@@ -124,9 +124,9 @@ public sealed class ManifestStore(IStorageDriver driver, LinkStore links, BlobSt
 
         // Held from the check to the write, so a collector cannot delete a referenced blob in between: the manifest
         // is stored with every blob present, or refused with MANIFEST_BLOB_UNKNOWN.
-        // The manifest's own digest is held for the write: a new one is not in the store yet. A reference the repository does not
-        // link is refused first: holding it would touch it, or restore it from quarantine, for a repository that
-        // has no right to it.
+        // The manifest's own digest is held for the write, not touched: a new one is not in the store yet. A reference
+        // the repository does not link is refused first: holding it would touch it, or restore it from quarantine,
+        // for a repository that has no right to it.
         if (await FindUnlinkedReferenceAsync(repository, manifest!, cancellationToken) is { } unlinked)
         {
             return ManifestPutOutcome.Failed(unlinked);

@@ -8,6 +8,9 @@ namespace Berth.Interop.Tests.Reference;
 /// </summary>
 public sealed class ReferencePair : IAsyncLifetime
 {
+    private const string HeartbeatParent = "store/docker/registry/v2/_berth/";
+    private const string HeartbeatFolder = "store/docker/registry/v2/_berth/instances/";
+
     private readonly TempDirectory _registry2Temp = new("berth-ref-registry2");
     private readonly TempDirectory _berthTemp = new("berth-ref-berth");
     private RegistryProcess _registry2 = null!;
@@ -67,9 +70,6 @@ public sealed class ReferencePair : IAsyncLifetime
 
     private static bool IsHeartbeat(string path) =>
         path is HeartbeatParent or HeartbeatFolder || path.StartsWith(HeartbeatFolder, StringComparison.Ordinal);
-
-    private const string HeartbeatParent = "store/docker/registry/v2/_berth/";
-    private const string HeartbeatFolder = "store/docker/registry/v2/_berth/instances/";
 }
 
 [CollectionDefinition(Name)]
